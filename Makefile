@@ -1,0 +1,64 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything they need, from
+# Debian packages to the virtualenv, is installed here when missing.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+DEMO ?= 1
+PYTEST_ARGS ?=
+
+# Debian packages: PostgreSQL server binaries (the suite's second database), poppler-utils
+# (pdftotext/pdftoppm check the PDFs) and the CJK fonts the PDFs are set in.
+.PHONY: run test lint format bench system-deps install migrate clean
+
+system-deps:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null \
+	  || missing="$$missing postgresql"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	fc-list 2>/dev/null | grep -qi 'Noto Serif CJK' || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  $$sudo apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends \
+	    $$missing; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+install: system-deps $(VENV)/.installed
+
+migrate: install
+	COMPETITION_ENV=$${COMPETITION_ENV:-development} $(BIN)/flask --app wsgi db upgrade
+
+run: migrate
+	@export COMPETITION_ENV=$${COMPETITION_ENV:-development}; \
+	if [ "$(DEMO)" != "0" ]; then $(BIN)/flask --app wsgi demo load --if-empty; fi; \
+	exec $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check competition tests
+
+format: install
+	$(BIN)/ruff format competition tests
+	$(BIN)/ruff check --fix .
+
+test: install lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install
+	@for script in bench/*.py; do [ -e "$$script" ] || continue; \
+	  echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

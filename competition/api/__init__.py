@@ -1,0 +1,7 @@
+"""The public JSON API, version 1 (see shared/api-v1.md): JSON only, one error shape."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from competition.api import views  # noqa: E402,F401

@@ -1,0 +1,106 @@
+"""Request plumbing shared by the API views: the caller, the body, the schemas."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from flask import current_app, g, jsonify, request
+from flask.wrappers import Response
+from marshmallow import Schema, ValidationError
+
+from competition.errors import BadRequest, Invalid, Unauthorized
+from competition.models import User
+from competition.services import users as user_service
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def current_user() -> User | None:
+    """The caller of this request, from its bearer token; a bad token is refused, not ignored."""
+    if "api_user" in g:
+        return g.api_user
+    header = request.headers.get("Authorization", "")
+    user = None
+    g.api_token = None
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("认证信息格式应为 Authorization: Bearer <token>")
+        found = user_service.user_for_token(token.strip())
+        if found is None:
+            raise Unauthorized("登录已失效或令牌无效，请重新登录")
+        user, g.api_token = found
+    g.api_user = user
+    return user
+
+
+def require_user() -> User:
+    user = current_user()
+    if user is None:
+        raise Unauthorized("请先登录（Authorization: Bearer <token>）")
+    return user
+
+
+def read_json() -> Any:
+    """The request body as JSON, numbers as exact decimals; NaN and Infinity are not JSON."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        raise BadRequest("请求体应为 JSON")
+    try:
+        return json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BadRequest(f"请求体不是合法的 JSON：{error}") from error
+
+
+def _flatten(messages: Any) -> dict[str, list[str]]:
+    """marshmallow nests errors by index and field; the error shape keeps one level of names."""
+    flat: dict[str, list[str]] = {}
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            flat.setdefault(prefix or "_schema", []).extend(value)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(prefix, inner)
+        else:
+            flat.setdefault(prefix or "_schema", []).append(str(value))
+
+    walk("", messages)
+    return flat
+
+
+def load(schema: Schema, data: Any | None = None) -> dict[str, Any]:
+    if data is None:
+        data = read_json()
+    try:
+        return schema.load(data)
+    except ValidationError as error:
+        fields = _flatten(error.messages)
+        first = next(iter(fields.items()))
+        raise Invalid(f"{first[0]}：{first[1][0]}", fields) from error
+
+
+def int_arg(name: str) -> int | None:
+    value = request.args.get(name)
+    if value is None or value == "":
+        return None
+    if not value.isdigit() or len(value) > 12:
+        raise Invalid(f"{name} 应为正整数", {name: ["应为正整数"]})
+    return int(value)
+
+
+def respond(schema: Schema, obj: Any, status: int = 200) -> Response:
+    response = jsonify(schema.dump(obj))
+    response.status_code = status
+    return response
+
+
+def token_ttl() -> Any:
+    return current_app.config["TOKEN_TTL"]

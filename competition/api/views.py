@@ -1,0 +1,361 @@
+"""API routes. Each view checks in the contract's order: 401, 404, 403, 400, 422, 409."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, jsonify
+from flask.wrappers import Response
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from competition import policy
+from competition.api import bp, schemas
+from competition.api.support import (
+    current_user,
+    int_arg,
+    load,
+    require_user,
+    respond,
+    token_ttl,
+)
+from competition.errors import NotFound, Unauthorized
+from competition.extensions import db
+from competition.models import AuditEntry, Contest, Contestant, JudgeAssignment, Unit
+from competition.services import contests as contest_service
+from competition.services import marks as mark_service
+from competition.services import results as result_service
+from competition.services import users as user_service
+from competition.services.contests import ComponentSpec
+
+
+def _commit() -> None:
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- tokens and users
+@bp.post("/tokens")
+def create_token() -> Response:
+    data = load(schemas.TokenIn())
+    user = user_service.authenticate(data["username"], data["password"])
+    if user is None:
+        raise Unauthorized("用户名或密码不正确")
+    issued = user_service.issue_token(user, token_ttl())
+    _commit()
+    return respond(
+        schemas.TokenOut(),
+        {"token": issued.token, "expires_at": issued.record.expires_at, "user": user},
+        201,
+    )
+
+
+@bp.delete("/tokens/current")
+def revoke_current_token() -> tuple[str, int]:
+    require_user()
+    user_service.revoke_token(g.api_token)
+    _commit()
+    return "", 204
+
+
+@bp.get("/users/me")
+def me() -> Response:
+    return respond(schemas.UserOut(), require_user())
+
+
+@bp.post("/users")
+def create_user() -> Response:
+    policy.require_organiser(require_user())
+    data = load(schemas.UserIn())
+    user = user_service.create_user(**data)
+    _commit()
+    return respond(schemas.UserOut(only=("id", "username", "role", "display_name")), user, 201)
+
+
+# ---------------------------------------------------------------- contests and units
+def _contest(contest_id: int) -> Contest:
+    contest = db.session.get(Contest, contest_id)
+    if contest is None:
+        raise NotFound("没有这个竞赛")
+    return contest
+
+
+@bp.post("/contests")
+def create_contest() -> Response:
+    policy.require_organiser(require_user())
+    contest = contest_service.create_contest(**load(schemas.ContestIn()))
+    _commit()
+    return respond(schemas.ContestOut(), contest, 201)
+
+
+@bp.get("/contests")
+def list_contests() -> Response:
+    current_user()
+    contests = db.session.scalars(select(Contest).order_by(Contest.id))
+    return jsonify(
+        {
+            "contests": schemas.ContestOut(many=True, only=("id", "name", "host", "edition")).dump(
+                contests
+            )
+        }
+    )
+
+
+@bp.get("/contests/<int:contest_id>")
+def get_contest(contest_id: int) -> Response:
+    current_user()
+    return respond(schemas.ContestOut(), _contest(contest_id))
+
+
+@bp.post("/contests/<int:contest_id>/units")
+def create_unit(contest_id: int) -> Response:
+    user = require_user()
+    contest = _contest(contest_id)
+    policy.require_organiser(user)
+    unit = contest_service.create_unit(contest, **load(schemas.UnitIn()))
+    _commit()
+    return respond(schemas.UnitOut(), unit, 201)
+
+
+@bp.get("/contests/<int:contest_id>/units")
+def list_units(contest_id: int) -> Response:
+    current_user()
+    contest = _contest(contest_id)
+    return jsonify({"units": schemas.UnitOut(many=True).dump(contest.units)})
+
+
+# ---------------------------------------------------------------- events
+@bp.post("/contests/<int:contest_id>/events")
+def create_event(contest_id: int) -> Response:
+    user = require_user()
+    contest = _contest(contest_id)
+    policy.require_organiser(user)
+    data = load(schemas.EventIn())
+    event = contest_service.create_event(
+        contest,
+        name=data["name"],
+        group=data["group"],
+        min_finalists_per_unit=data["min_finalists_per_unit"],
+        components=[ComponentSpec(**c) for c in data["components"]],
+        tie_breaks=data["tie_breaks"],
+    )
+    _commit()
+    return respond(schemas.EventOut(), event, 201)
+
+
+@bp.get("/events/<int:event_id>")
+def get_event(event_id: int) -> Response:
+    current_user()
+    return respond(schemas.EventOut(), contest_service.get_event(event_id))
+
+
+# ---------------------------------------------------------------- contestants and judges
+@bp.post("/events/<int:event_id>/contestants")
+def register_contestant(event_id: int) -> Response:
+    user = require_user()
+    event = contest_service.get_event(event_id)
+    policy.require_organiser(user)
+    contestant = contest_service.register_contestant(event, **load(schemas.ContestantIn()))
+    _commit()
+    return respond(schemas.ContestantOut(), contestant, 201)
+
+
+@bp.get("/events/<int:event_id>/contestants")
+def list_contestants(event_id: int) -> Response:
+    """Organisers see everyone; an event's judges see contest numbers only (anonymous marking)."""
+    user = require_user()
+    event = contest_service.get_event(event_id)
+    assignment = policy.judge_assignment(user, event)
+    if not policy.is_organiser(user) and assignment is None:
+        raise NotFound("没有这个赛项")
+    query = (
+        select(Contestant)
+        .where(Contestant.event_id == event.id)
+        .options(selectinload(Contestant.finalist))
+        .order_by(Contestant.number)
+    )
+    if assignment is not None and assignment.unit_id is not None:
+        query = query.where(Contestant.unit_id == assignment.unit_id)
+    contestants = list(db.session.scalars(query))
+    if policy.is_organiser(user):
+        schema = schemas.ContestantOut(many=True)
+    else:
+        schema = schemas.ContestantOut(many=True, only=("id", "number", "finalist"))
+    return jsonify({"contestants": schema.dump(contestants)})
+
+
+@bp.post("/events/<int:event_id>/judges")
+def assign_judge(event_id: int) -> Response:
+    user = require_user()
+    event = contest_service.get_event(event_id)
+    policy.require_organiser(user)
+    data = load(schemas.JudgeIn())
+    assignment = contest_service.assign_judge(
+        event, data["user_id"], user, unit_id=data["unit_id"], chief=data["chief"]
+    )
+    _commit()
+    return respond(schemas.JudgeOut(), assignment, 201)
+
+
+@bp.get("/events/<int:event_id>/judges")
+def list_judges(event_id: int) -> Response:
+    user = require_user()
+    event = contest_service.get_event(event_id)
+    policy.require_organiser(user)
+    assignments = db.session.scalars(
+        select(JudgeAssignment)
+        .where(JudgeAssignment.event_id == event.id)
+        .options(selectinload(JudgeAssignment.user))
+        .order_by(JudgeAssignment.id)
+    )
+    return jsonify({"judges": schemas.JudgeOut(many=True).dump(assignments)})
+
+
+# ---------------------------------------------------------------- marks
+@bp.put("/events/<int:event_id>/rounds/<round_kind>/marks/<int:contestant_id>/<component_key>")
+def set_mark(event_id: int, round_kind: str, contestant_id: int, component_key: str) -> Response:
+    user = require_user()
+    event = contest_service.get_event(event_id)
+    round_ = contest_service.get_round(event, round_kind)
+    contestant = contest_service.get_contestant(event, contestant_id)
+    policy.require_marking(user, event, round_, contestant)
+    data = load(schemas.MarkIn())
+    mark_service.set_mark(
+        event, round_, contestant, component_key, data["value"], user, reason=data["reason"]
+    )
+    _commit()
+    return respond(
+        schemas.MarkOut(),
+        {
+            "contestant_id": contestant.id,
+            "component": component_key,
+            "judge_id": user.id,
+            "value": data["value"],
+        },
+    )
+
+
+# ---------------------------------------------------------------- results
+def _results_body(results: result_service.RoundResults, identities: bool) -> dict[str, Any]:
+    contestants = results.contestants
+    ranking = results.ranking
+    return {
+        "event_id": results.event.id,
+        "round": results.round.kind,
+        "unit_id": results.unit_id,
+        "published": results.round.published,
+        "published_at": results.round.published_at,
+        "ranking": [
+            {
+                "rank": entry.rank,
+                "contestant_id": entry.contestant_id,
+                "number": entry.number,
+                "name": contestants[entry.contestant_id].name if identities else None,
+                "unit": contestants[entry.contestant_id].unit.name if identities else None,
+                "scores": dict(entry.scores),
+                "total": entry.total,
+                "decided_by": entry.decided_by,
+            }
+            for entry in ranking.ranked
+        ],
+        "incomplete": [
+            {
+                "contestant_id": item.contestant_id,
+                "number": contestants[item.contestant_id].number,
+                "missing": list(item.missing),
+            }
+            for item in ranking.incomplete
+        ],
+        "unresolved_ties": [list(group) for group in ranking.unresolved_ties],
+        "resolutions": results.resolutions,
+    }
+
+
+@bp.get("/events/<int:event_id>/rounds/<round_kind>/results")
+def get_results(event_id: int, round_kind: str) -> Response:
+    user = current_user()
+    event = contest_service.get_event(event_id)
+    round_ = contest_service.get_round(event, round_kind)
+    if not policy.may_read_results(user, event, round_):
+        raise NotFound("本轮成绩尚未发布")
+    unit_id = int_arg("unit_id")
+    if unit_id is not None:
+        unit = db.session.get(Unit, unit_id)
+        if unit is None or unit.contest_id != event.contest_id:
+            raise NotFound("本竞赛没有这个单位")
+    results = result_service.round_results(event, round_, unit_id)
+    body = _results_body(results, policy.sees_identities(user, round_))
+    return respond(schemas.ResultsOut(), body)
+
+
+@bp.post("/events/<int:event_id>/rounds/<round_kind>/tie-resolutions")
+def resolve_tie(event_id: int, round_kind: str) -> Response:
+    user = require_user()
+    event = contest_service.get_event(event_id)
+    round_ = contest_service.get_round(event, round_kind)
+    policy.require_organiser(user)
+    data = load(schemas.TieResolutionIn())
+    resolution = result_service.resolve_tie(event, round_, data["order"], data["reason"], user)
+    _commit()
+    return respond(schemas.TieResolutionOut(), resolution, 201)
+
+
+@bp.post("/events/<int:event_id>/rounds/<round_kind>/publish")
+def publish(event_id: int, round_kind: str) -> Response:
+    user = require_user()
+    event = contest_service.get_event(event_id)
+    round_ = contest_service.get_round(event, round_kind)
+    policy.require_organiser(user)
+    round_ = result_service.publish_round(event, round_, user)
+    _commit()
+    return respond(schemas.RoundOut(), round_)
+
+
+# ---------------------------------------------------------------- finalists
+@bp.post("/events/<int:event_id>/finalists")
+def set_finalists(event_id: int) -> Response:
+    user = require_user()
+    event = contest_service.get_event(event_id)
+    policy.require_organiser(user)
+    data = load(schemas.FinalistsIn())
+    chosen = result_service.set_finalists(event, data["unit_id"], data["count"], user)
+    _commit()
+    return respond(
+        schemas.FinalistsSetOut(), {"unit_id": data["unit_id"], "finalists": chosen}, 201
+    )
+
+
+@bp.get("/events/<int:event_id>/finalists")
+def get_finalists(event_id: int) -> Response:
+    user = current_user()
+    event = contest_service.get_event(event_id)
+    public = any(r.published for r in event.rounds)
+    if (
+        not public
+        and not policy.is_organiser(user)
+        and policy.judge_assignment(user, event) is None
+    ):
+        if user is None:
+            raise Unauthorized()
+        raise NotFound("决赛名单尚未公布")
+    return respond(schemas.FinalistsOut(), {"finalists": result_service.finalists(event)})
+
+
+# ---------------------------------------------------------------- audit trail
+@bp.get("/events/<int:event_id>/audit")
+def audit_trail(event_id: int) -> Response:
+    user = require_user()
+    event = contest_service.get_event(event_id)
+    policy.require_organiser(user)
+    query = select(AuditEntry).where(AuditEntry.event_id == event.id).order_by(AuditEntry.id)
+    contestant_id = int_arg("contestant_id")
+    if contestant_id is not None:
+        query = query.where(AuditEntry.contestant_id == contestant_id)
+    return jsonify({"entries": schemas.AuditEntryOut(many=True).dump(db.session.scalars(query))})
+
+
+# ---------------------------------------------------------------- the API's own description
+@bp.get("/openapi.json")
+def openapi_document() -> Response:
+    from competition.api.openapi import build_spec
+
+    return jsonify(build_spec())

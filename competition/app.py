@@ -1,0 +1,45 @@
+"""The application factory: configuration, then only extension set-up and blueprints."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from competition.config import load_config
+from competition.extensions import db, migrate
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build an app; `config` overrides the environment (tests build one app each)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+    )
+    app.config.update(load_config(app.instance_path, config))
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_migrations_directory())
+
+    from competition import models  # noqa: F401  (registers the tables)
+    from competition.api import bp as api_bp
+    from competition.cli import register_cli
+    from competition.errors import register_error_handlers
+    from competition.web import bp as web_bp
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(web_bp)
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def _migrations_directory() -> str:
+    return str(Path(__file__).resolve().parent.parent / "migrations")

@@ -1,0 +1,59 @@
+"""Configuration from the environment, so one build runs on a laptop and behind gunicorn alike."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when the environment cannot give a safe configuration."""
+
+
+def _default_database_url(instance_path: str) -> str:
+    return "sqlite:///" + str(Path(instance_path) / "competition.sqlite3")
+
+
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the app's settings.
+
+    `COMPETITION_ENV` is `production` unless said otherwise: a forgotten variable must fail closed
+    (a missing SECRET_KEY stops the app) rather than run a public server with a known key.
+    """
+    overrides = dict(overrides or {})
+    env = overrides.pop("ENV", None) or os.environ.get("COMPETITION_ENV", "production")
+    if env not in {"production", "development", "testing"}:
+        raise ConfigError(
+            f"COMPETITION_ENV must be production, development or testing, not {env!r}"
+        )
+    config: dict[str, Any] = {
+        "COMPETITION_ENV": env,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
+        or _default_database_url(instance_path),
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "TOKEN_TTL": timedelta(hours=int(os.environ.get("TOKEN_TTL_HOURS", "12"))),
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "JSON_SORT_KEYS": False,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+    if env in {"development", "testing"} and not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = f"{env}-only-not-secret"
+    config.update(overrides)
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgres://"):
+        # Heroku-style URLs name a dialect SQLAlchemy 2 no longer accepts.
+        config["SQLALCHEMY_DATABASE_URI"] = "postgresql://" + config[
+            "SQLALCHEMY_DATABASE_URI"
+        ].removeprefix("postgres://")
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
+        config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + config[
+            "SQLALCHEMY_DATABASE_URI"
+        ].removeprefix("postgresql://")
+    if not config["SECRET_KEY"]:
+        raise ConfigError(
+            "SECRET_KEY is not set. Set it to a long random string, e.g.\n"
+            "  export SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')\n"
+            "or set COMPETITION_ENV=development for a local trial."
+        )
+    return config

@@ -1,0 +1,109 @@
+"""The app's errors and the one JSON error shape every API failure takes.
+
+Services raise these without knowing about HTTP; the API turns them into
+`{"error": {"code", "message", "fields"}}` and pages (later) into a readable message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from competition.extensions import db
+
+FieldErrors = dict[str, Any]
+
+# A person reads these; the `code` word is for programs.
+HTTP_CODES: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "请求格式不正确"),
+    401: ("unauthorized", "未登录或登录已失效"),
+    403: ("forbidden", "无权进行此操作"),
+    404: ("not_found", "未找到"),
+    405: ("method_not_allowed", "不支持此请求方法"),
+    409: ("conflict", "当前状态不允许此操作"),
+    413: ("too_large", "请求内容过大"),
+    415: ("unsupported_media_type", "请求内容类型不受支持"),
+    422: ("invalid", "提交的数据有误"),
+    429: ("too_many_requests", "请求过于频繁，请稍后再试"),
+    500: ("server_error", "服务器内部错误，请稍后再试"),
+}
+
+
+class AppError(Exception):
+    """A refusal with a status, a word for programs and a message for a person."""
+
+    status = 500
+
+    def __init__(
+        self, message: str | None = None, fields: FieldErrors | None = None, code: str | None = None
+    ) -> None:
+        default_code, default_message = HTTP_CODES[self.status]
+        self.message = message or default_message
+        self.fields = fields or {}
+        self.code = code or default_code
+        super().__init__(self.message)
+
+
+class BadRequest(AppError):
+    status = 400
+
+
+class Unauthorized(AppError):
+    status = 401
+
+
+class Forbidden(AppError):
+    status = 403
+
+
+class NotFound(AppError):
+    status = 404
+
+
+class Conflict(AppError):
+    status = 409
+
+
+class Invalid(AppError):
+    status = 422
+
+
+def error_response(
+    status: int, code: str, message: str, fields: FieldErrors | None = None
+) -> Response:
+    response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="competition"'
+    return response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(AppError)
+    def handle_app_error(error: AppError) -> Response:
+        db.session.rollback()
+        return error_response(error.status, error.code, error.message, error.fields)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(error: HTTPException) -> Any:
+        if not _wants_json():
+            return error
+        status = error.code or 500
+        code, message = HTTP_CODES.get(status, ("error", error.description or ""))
+        return error_response(status, code, message)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception) -> Any:
+        # Nothing half-done may reach the database after a failure we did not foresee.
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        code, message = HTTP_CODES[500]
+        if _wants_json():
+            return error_response(500, code, message)
+        return message, 500

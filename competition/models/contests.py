@@ -1,0 +1,176 @@
+"""Contests and everything that hangs off one: units, events, components, rounds, people."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from competition.extensions import db
+from competition.models.types import ExactDecimal, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from competition.models.users import User
+
+PRELIMINARY = "preliminary"
+FINAL = "final"
+ROUND_KINDS = (PRELIMINARY, FINAL)
+
+
+class Contest(db.Model):
+    __tablename__ = "contests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    host: Mapped[str] = mapped_column(String(200))
+    edition: Mapped[str] = mapped_column(String(50), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    units: Mapped[list[Unit]] = relationship(back_populates="contest", order_by="Unit.id")
+    events: Mapped[list[Event]] = relationship(back_populates="contest", order_by="Event.id")
+
+
+class Unit(db.Model):
+    """An enterprise that sends contestants and runs their preliminary."""
+
+    __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("contest_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    contest: Mapped[Contest] = relationship(back_populates="units")
+
+
+class Event(db.Model):
+    """A trade run for one group (组别), with its own rules."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("contest_id", "name", "group_name"),
+        CheckConstraint("min_finalists_per_unit >= 1", name="min_finalists_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    group_name: Mapped[str] = mapped_column(String(50))
+    min_finalists_per_unit: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    contest: Mapped[Contest] = relationship(back_populates="events")
+    components: Mapped[list[Component]] = relationship(
+        back_populates="event", order_by="Component.position"
+    )
+    rounds: Mapped[list[Round]] = relationship(back_populates="event", order_by="Round.id")
+
+    @property
+    def tie_breaks(self) -> list[Component]:
+        chain = [c for c in self.components if c.tie_break_position is not None]
+        return sorted(chain, key=lambda c: c.tie_break_position or 0)
+
+    def round(self, kind: str) -> Round:
+        return next(r for r in self.rounds if r.kind == kind)
+
+    def component(self, key: str) -> Component | None:
+        return next((c for c in self.components if c.key == key), None)
+
+
+class Component(db.Model):
+    """A marked part of an event (theory, practical, time used, …), shared by both rounds."""
+
+    __tablename__ = "components"
+    __table_args__ = (UniqueConstraint("event_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    key: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(100))
+    weight: Mapped[Decimal] = mapped_column(ExactDecimal(6, 4))
+    max_score: Mapped[Decimal] = mapped_column(ExactDecimal(10, 2))
+    higher_is_better: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int]
+    tie_break_position: Mapped[int | None]
+
+    event: Mapped[Event] = relationship(back_populates="components")
+
+
+class Round(db.Model):
+    __tablename__ = "rounds"
+    __table_args__ = (
+        UniqueConstraint("event_id", "kind"),
+        CheckConstraint("kind IN ('preliminary', 'final')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    event: Mapped[Event] = relationship(back_populates="rounds")
+
+    @property
+    def published(self) -> bool:
+        return self.published_at is not None
+
+
+class Contestant(db.Model):
+    __tablename__ = "contestants"
+    __table_args__ = (
+        UniqueConstraint("event_id", "number"),
+        UniqueConstraint("event_id", "id_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    number: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(100))
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    finalist: Mapped[Finalist | None] = relationship(back_populates="contestant")
+
+    @property
+    def masked_id_number(self) -> str | None:
+        """The first 3 and last 4 characters, as printed on lists that must not expose the rest."""
+        if not self.id_number:
+            return None
+        value = self.id_number
+        return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+class JudgeAssignment(db.Model):
+    """A judge's right to mark an event; with a unit, only that unit's preliminary."""
+
+    __tablename__ = "judge_assignments"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    is_chief: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class Finalist(db.Model):
+    """A contestant recommended by their unit into the final."""
+
+    __tablename__ = "finalists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    contestant_id: Mapped[int] = mapped_column(ForeignKey("contestants.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    contestant: Mapped[Contestant] = relationship(back_populates="finalist")

@@ -1,0 +1,42 @@
+"""Judges' marks and the rulings that settle ties."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, ForeignKey, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from competition.extensions import db
+from competition.models.types import ExactDecimal, UTCDateTime, utcnow
+
+
+class Mark(db.Model):
+    """One judge's mark for one contestant's component in one round."""
+
+    __tablename__ = "marks"
+    __table_args__ = (UniqueConstraint("round_id", "contestant_id", "component_id", "judge_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    contestant_id: Mapped[int] = mapped_column(ForeignKey("contestants.id"), index=True)
+    component_id: Mapped[int] = mapped_column(ForeignKey("components.id"))
+    judge_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    value: Mapped[Decimal] = mapped_column(ExactDecimal(10, 2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class TieResolution(db.Model):
+    """An organiser's recorded ruling on one group of contestants tied on every tie-break."""
+
+    __tablename__ = "tie_resolutions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    order: Mapped[list[int]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,170 @@
+"""Marks, component scores and weighted totals: exact decimals, rounded half-up.
+
+The contest rules (domain.md, "Rounding") keep scores to 2 decimal places, rounded half-up
+(四舍五入), and compute weighted totals in exact decimal arithmetic.  Binary floating point cannot
+represent 0.30 or 83.335 exactly, and Python's default decimal rounding is banker's rounding
+(ROUND_HALF_EVEN), which turns 83.345 into 83.34 where a person with a pencil writes 83.35.
+Everything here therefore works on ``decimal.Decimal`` only, in a *local* decimal context, so a
+caller's (or a library's) global context can neither change a published score nor be changed by us.
+Floats are refused outright rather than converted: ``Decimal(0.1)`` silently carries the binary
+error into the score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, Inexact, localcontext
+
+__all__ = [
+    "Component",
+    "aggregate_marks",
+    "round_half_up",
+    "to_decimal",
+    "weighted_total",
+]
+
+#: Never fewer significant digits than this in intermediate results (the ``decimal`` default).
+_MIN_PRECISION = 28
+#: Head-room added on top of what a value's own size needs.
+_HEADROOM = 10
+
+
+def to_decimal(value: object, what: str = "value") -> Decimal:
+    """Return ``value`` as a finite ``Decimal``; refuse floats, booleans, NaN and infinities.
+
+    Why: a score that was ever a float is already wrong in its last digits, and ``True`` is an
+    ``int`` in Python that nobody means as a mark.  ``int`` is accepted because it is exact.
+    ``what`` names the value in the error message.
+    """
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"{what} must be a Decimal (or int), not {type(value).__name__}")
+    result = Decimal(value)
+    if not result.is_finite():
+        raise ValueError(f"{what} must be finite, got {result}")
+    return result
+
+
+def _precision_for(*values: Decimal) -> int:
+    """Significant digits that hold every value's integer part plus head-room.
+
+    Why: a fixed precision would make ``quantize`` fail (or, for sums, round) on very large
+    values; sizing it from the operands keeps results exact however large the inputs are.
+    """
+    needed = max((v.adjusted() for v in values if v), default=0)
+    return max(_MIN_PRECISION, needed + _HEADROOM)
+
+
+def _exact_context(*values: Decimal) -> Context:
+    """A context in which sums of values and of their pairwise products stay exact.
+
+    Why: the rules demand exact arithmetic for totals.  The precision is sized from the operands
+    (digits from the highest integer digit to the lowest decimal, doubled for products, plus
+    head-room for carries), and ``Inexact`` is trapped: should that ever fall short we would
+    rather fail loudly than publish a silently rounded total.
+    """
+    top = max([0, *(v.adjusted() for v in values if v)])
+    bottom = min([0, *(int(v.as_tuple().exponent) for v in values)])
+    digits = top - bottom + 1
+    return Context(
+        prec=max(_MIN_PRECISION, 2 * digits + _HEADROOM), rounding=ROUND_HALF_UP, traps=[Inexact]
+    )
+
+
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """Round ``value`` to ``places`` decimals, halves away from zero (四舍五入).
+
+    The result always carries exactly ``places`` decimals (``Decimal("90")`` -> ``"90.00"``),
+    because the API publishes scores as strings with exactly 2 decimals and ``str()`` of the
+    result is what gets printed.  For negative values halves also go away from zero
+    (-0.005 -> -0.01), the mirror image of the positive case; scores are never negative anyway.
+    """
+    value = to_decimal(value)
+    if isinstance(places, bool) or not isinstance(places, int) or places < 0:
+        raise ValueError(f"places must be a non-negative int, got {places!r}")
+    exponent = Decimal(1).scaleb(-places)
+    with localcontext() as ctx:
+        ctx.prec = _precision_for(value) + places
+        ctx.rounding = ROUND_HALF_UP
+        return value.quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+def aggregate_marks(marks: Sequence[Decimal], trim_from: int = 5) -> Decimal:
+    """A component's score from its judges' marks, rounded half-up to 2 places.
+
+    The arithmetic mean; when there are ``trim_from`` or more marks, exactly one highest and one
+    lowest mark are dropped first (domain.md: "with 5 or more judges the highest and the lowest
+    are dropped").  Only *one* of each goes even when several judges gave the same extreme mark:
+    the rule trims outliers, it does not discard agreement.  The same rule aggregates the expert
+    panel's scores in the craftsman-class review.
+
+    Exactness: the sum is exact (an inexact sum raises ``decimal.Inexact``).  The division is
+    done truncating (ROUND_DOWN) with enough digits for the integer part plus several decimals,
+    then rounded half-up.  Truncation never crosses a rounding boundary: if the true mean is
+    below ``x.xx5`` its truncation is too, and a truncated value that lands exactly on ``x.xx5``
+    means the true mean is at or beyond it.  So the result equals half-up rounding of the exact
+    rational mean, which a plain round-to-nearest division does not guarantee.
+
+    Raises ``ValueError`` for no marks (a score of nothing is not 0; the caller must treat the
+    component as missing) and for ``trim_from`` below 3 (trimming 2 of 2 marks leaves nothing).
+    """
+    if isinstance(trim_from, bool) or not isinstance(trim_from, int) or trim_from < 3:
+        raise ValueError(f"trim_from must be an int of at least 3, got {trim_from!r}")
+    values = [to_decimal(m, "mark") for m in marks]
+    if not values:
+        raise ValueError("cannot aggregate an empty list of marks")
+    if len(values) >= trim_from:
+        values = sorted(values)[1:-1]
+    with localcontext(_exact_context(*values)):
+        total = sum(values, Decimal(0))
+    with localcontext() as ctx:
+        ctx.prec = _precision_for(total) + _HEADROOM
+        ctx.rounding = ROUND_DOWN
+        ctx.traps[Inexact] = False
+        mean = total / len(values)
+    return round_half_up(mean, 2)
+
+
+@dataclass(frozen=True)
+class Component:
+    """One scored part of a round, as the ranking needs it.
+
+    ``weight`` 0 means the component only breaks ties (e.g. practical time used); it is not part
+    of the total.  ``higher_is_better`` is False for things like time used, where the smaller
+    value wins a tie-break.  The constructor validates eagerly so a bad rule fails where the
+    event is configured, not later in the middle of computing a published ranking.
+    """
+
+    key: str
+    weight: Decimal
+    higher_is_better: bool = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.key, str) or not self.key:
+            raise ValueError("component key must be a non-empty string")
+        weight = to_decimal(self.weight, f"weight of component {self.key!r}")
+        if weight < 0:
+            raise ValueError(f"weight of component {self.key!r} must not be negative")
+        object.__setattr__(self, "weight", weight)
+
+
+def weighted_total(scores: Mapping[str, Decimal], components: Sequence[Component]) -> Decimal:
+    """Σ weight × score over the components with weight > 0, rounded half-up to 2 places.
+
+    Each score is rounded to 2 places *before* it is weighted (rounding an already rounded
+    score changes nothing), because the contract computes the total from the published scores:
+    anyone re-adding the published numbers must get the published total.  The weighted sum is
+    exact.  A missing score of a weighted component raises ``KeyError`` (naming the key); scores
+    of weight-0 components are not needed.
+    """
+    terms: list[Decimal] = []
+    for component in components:
+        if component.weight > 0:
+            score = round_half_up(scores[component.key], 2)
+            terms.extend((component.weight, score))
+    with localcontext(_exact_context(*terms)):
+        total = sum(
+            (weight * score for weight, score in zip(terms[::2], terms[1::2], strict=True)),
+            Decimal(0),
+        )
+    return round_half_up(total, 2)

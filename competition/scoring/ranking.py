@@ -1,0 +1,310 @@
+"""Ranking a round: totals, the tie-break chain, organisers' rulings, and what is left open.
+
+The rules (api-v1.md "Results", domain.md "Ranking") allow no shared places (不设并列名次):
+ranks are 1..n and each is used once.  Equal totals go down the event's tie-break chain; a tie
+that survives the whole chain is settled only by an organiser's recorded ruling.  Until then the
+group is ordered *provisionally* by contest number, and reported, so that nobody can publish a
+ranking in which a place was decided silently.
+
+Mappings in the frozen dataclasses: ``Entry.scores`` and ``RankedEntry.scores`` keep the
+``Mapping[str, Decimal]`` type the rest of the code reads naturally (``entry.scores["theory"]``),
+but the constructor snapshots whatever mapping it is given into a read-only
+``types.MappingProxyType`` over a private dict.  So a caller mutating its dict afterwards cannot
+change an entry, and nobody can mutate the entry's scores.  The field is excluded from the hash
+(``field(hash=False)``) because a mapping proxy is not hashable in Python 3.11; equality still
+compares the scores, and equal objects still have equal hashes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+
+from competition.scoring.marks import Component, round_half_up, to_decimal, weighted_total
+
+__all__ = [
+    "RESOLUTION",
+    "Entry",
+    "Incomplete",
+    "RankedEntry",
+    "Ranking",
+    "Resolution",
+    "number_sort_key",
+    "rank_entries",
+]
+
+#: ``decided_by`` value for places settled by an organiser's ruling.
+RESOLUTION = "resolution"
+
+_DIGITS = re.compile(r"([0-9]+)")
+
+
+def number_sort_key(number: str) -> tuple[tuple[tuple[int, int, str], ...], str]:
+    """Sort key for contest numbers in natural order: "A9" before "A10", "9" before "10".
+
+    Why: the provisional order inside an unresolved tie, and the order of incomplete entries, is
+    "by contest number", and a person reading "A10" before "A9" would take it for a mistake.
+    Zero-padded numbers of one width ("A07", "A10") sort the same either way.  Runs of digits
+    compare by value, other runs as text; the whole string breaks any remaining tie ("7" vs "07")
+    so the order is total.
+    """
+    # re.split with a capturing group alternates text, digits, text, ...: odd indexes are digits.
+    parts = tuple(
+        (1, int(run), run) if index % 2 else (0, 0, run)
+        for index, run in enumerate(_DIGITS.split(number))
+        if run
+    )
+    return parts, number
+
+
+def _frozen_scores(scores: Mapping[str, Decimal | None]) -> Mapping[str, Decimal]:
+    """A read-only snapshot of a score mapping; ``None`` means "no score yet" and is dropped.
+
+    Why drop ``None``: a caller building scores from a query naturally gets ``None`` for a
+    component nobody has marked; treating it like a missing key makes it count as missing
+    rather than crash or rank as zero.
+    """
+    if not isinstance(scores, Mapping):
+        raise TypeError(f"scores must be a mapping, not {type(scores).__name__}")
+    snapshot: dict[str, Decimal] = {}
+    for key, value in scores.items():
+        if value is None:
+            continue
+        snapshot[key] = to_decimal(value, f"score {key!r}")
+    return MappingProxyType(snapshot)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One contestant as the ranking sees them: id, contest number and component scores.
+
+    ``scores`` maps component key to the component's score (normally already rounded to
+    2 places); a key may be missing while marking is still under way.
+    """
+
+    contestant_id: int
+    number: str
+    scores: Mapping[str, Decimal] = field(hash=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.number, str):
+            raise TypeError(f"contest number must be a string, not {type(self.number).__name__}")
+        object.__setattr__(self, "scores", _frozen_scores(self.scores))
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """An organiser's recorded ruling on one tie group: contestant ids, best first.
+
+    It applies only while its ids are *exactly* the members of a current tie group; after marks
+    change the group may be different, and an old ruling must not silently order new people.
+    A list given as ``order`` is stored as a tuple.
+    """
+
+    order: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "order", tuple(self.order))
+
+
+@dataclass(frozen=True)
+class RankedEntry:
+    """A ranked contestant: place, scores (rounded to 2 places), total, and what decided it.
+
+    ``decided_by`` is the key of the tie-break component that separated this contestant from
+    the one ranked just above, ``"resolution"`` where an organiser's ruling did, and ``None``
+    where the total did (and for rank 1, and inside an unresolved tie).
+    """
+
+    rank: int
+    contestant_id: int
+    number: str
+    scores: Mapping[str, Decimal] = field(hash=False)
+    total: Decimal
+    decided_by: str | None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scores", _frozen_scores(self.scores))
+
+
+@dataclass(frozen=True)
+class Incomplete:
+    """A contestant who cannot be ranked yet, and the component keys still without a score."""
+
+    contestant_id: int
+    missing: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "missing", tuple(self.missing))
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The ranking of a round (or of one unit's preliminary).
+
+    ``incomplete`` is ordered by contest number, then id; ``unresolved_ties`` lists each tie
+    group that no ruling settles, as ascending contestant ids, groups in rank order.
+    """
+
+    ranked: tuple[RankedEntry, ...]
+    incomplete: tuple[Incomplete, ...]
+    unresolved_ties: tuple[tuple[int, ...], ...]
+
+
+def _check_components(
+    components: Sequence[Component], tie_breaks: Sequence[str]
+) -> tuple[Component, ...]:
+    """Validate the rule set; return the tie-break components in chain order.
+
+    Why here: an unknown tie-break would otherwise be silently skipped (or crash halfway through
+    ranking); a duplicate component key makes "the score of component X" ambiguous.
+    """
+    by_key: dict[str, Component] = {}
+    for component in components:
+        if not isinstance(component, Component):
+            raise TypeError(f"components must be Component, not {type(component).__name__}")
+        if component.key in by_key:
+            raise ValueError(f"duplicate component key {component.key!r}")
+        by_key[component.key] = component
+    if isinstance(tie_breaks, str):
+        raise TypeError("tie_breaks must be a sequence of component keys, not a string")
+    unknown = [key for key in tie_breaks if key not in by_key]
+    if unknown:
+        raise ValueError(f"tie_breaks name unknown components: {', '.join(map(repr, unknown))}")
+    return tuple(by_key[key] for key in tie_breaks)
+
+
+def _tie_key(component: Component, score: Decimal) -> Decimal:
+    """Sort value for a tie-break score: negated where higher is better, so ascending sorts win."""
+    return -score if component.higher_is_better else score
+
+
+def _matching_resolution(
+    group: Sequence[int], resolutions: Iterable[Resolution]
+) -> Resolution | None:
+    """The last ruling whose ids are exactly ``group`` (no more, no fewer, no repeats), if any.
+
+    Why the last: rulings are passed in the order they were recorded, and a later ruling on the
+    same group supersedes an earlier one.
+    """
+    members = set(group)
+    found: Resolution | None = None
+    for resolution in resolutions:
+        order = resolution.order
+        if len(order) == len(members) and set(order) == members:
+            found = resolution
+    return found
+
+
+def rank_entries(
+    entries: Sequence[Entry],
+    components: Sequence[Component],
+    tie_breaks: Sequence[str] = (),
+    resolutions: Sequence[Resolution] = (),
+) -> Ranking:
+    """Rank entries by rounded total, then the tie-break chain, then organisers' rulings.
+
+    - An entry missing a score for any component in ``components`` (weighted or not) is not
+      ranked; it goes to ``incomplete`` with the missing keys in component order.  A partial
+      ranking would place people on scores that are still to come.
+    - Order: rounded total descending; then each ``tie_breaks`` component's rounded score,
+      descending, or ascending where ``higher_is_better`` is False.  An unknown tie-break key
+      raises ``ValueError``; so do duplicate component keys and duplicate contestant ids.
+    - Entries equal on the total and every tie-break form a tie group.  A ruling whose ids are
+      exactly the group's orders it (every member but the first is ``decided_by
+      "resolution"``); rulings matching no current group are ignored.  An unresolved group is
+      ordered provisionally by contest number (natural order, then id), reported in
+      ``unresolved_ties``, and its members carry ``decided_by None``.
+    - Scores are rounded to 2 places on the way in (a no-op for published scores), so totals,
+      comparisons and the output all use what is published.
+
+    The result depends only on the *set* of entries, never on their input order: every sort
+    ends on a key that is unique per contestant.
+    """
+    chain = _check_components(components, tie_breaks)
+    seen: set[int] = set()
+    complete: list[tuple[Entry, Mapping[str, Decimal]]] = []
+    incomplete: list[tuple[Entry, tuple[str, ...]]] = []
+    for entry in entries:
+        if entry.contestant_id in seen:
+            raise ValueError(f"contestant {entry.contestant_id} is entered twice")
+        seen.add(entry.contestant_id)
+        missing = tuple(c.key for c in components if c.key not in entry.scores)
+        if missing:
+            incomplete.append((entry, missing))
+        else:
+            rounded = {key: round_half_up(value, 2) for key, value in entry.scores.items()}
+            complete.append((entry, rounded))
+
+    def sort_key(item: tuple[Entry, Mapping[str, Decimal], Decimal]) -> tuple[Decimal, ...]:
+        _, scores, total = item
+        return (-total, *(_tie_key(c, scores[c.key]) for c in chain))
+
+    totalled = [(entry, scores, weighted_total(scores, components)) for entry, scores in complete]
+    totalled.sort(key=lambda item: (number_sort_key(item[0].number), item[0].contestant_id))
+    totalled.sort(key=sort_key)  # stable: equal keys keep the provisional number order
+
+    ranked: list[RankedEntry] = []
+    unresolved: list[tuple[int, ...]] = []
+    start = 0
+    while start < len(totalled):
+        end = start + 1
+        group_key = sort_key(totalled[start])
+        while end < len(totalled) and sort_key(totalled[end]) == group_key:
+            end += 1
+        group = totalled[start:end]
+        resolved = False
+        if len(group) > 1:
+            ids = [item[0].contestant_id for item in group]
+            resolution = _matching_resolution(ids, resolutions)
+            if resolution is None:
+                unresolved.append(tuple(sorted(ids)))
+            else:
+                position = {cid: i for i, cid in enumerate(resolution.order)}
+                group.sort(key=lambda item: position[item[0].contestant_id])
+                resolved = True
+        for index, (entry, scores, total) in enumerate(group):
+            if index > 0:
+                decided_by = RESOLUTION if resolved else None
+            else:
+                decided_by = _separated_by(ranked[-1] if ranked else None, total, scores, chain)
+            ranked.append(
+                RankedEntry(
+                    rank=len(ranked) + 1,
+                    contestant_id=entry.contestant_id,
+                    number=entry.number,
+                    scores=scores,
+                    total=total,
+                    decided_by=decided_by,
+                )
+            )
+        start = end
+
+    incomplete.sort(key=lambda item: (number_sort_key(item[0].number), item[0].contestant_id))
+    return Ranking(
+        ranked=tuple(ranked),
+        incomplete=tuple(Incomplete(e.contestant_id, missing) for e, missing in incomplete),
+        unresolved_ties=tuple(unresolved),
+    )
+
+
+def _separated_by(
+    above: RankedEntry | None,
+    total: Decimal,
+    scores: Mapping[str, Decimal],
+    chain: Sequence[Component],
+) -> str | None:
+    """What put the first member of a group below the entry just above it.
+
+    ``None`` at rank 1 and where the totals differ (the total is the rule, not a tie-break);
+    otherwise the first tie-break component whose rounded score differs.
+    """
+    if above is None or above.total != total:
+        return None
+    for component in chain:
+        if above.scores[component.key] != scores[component.key]:
+            return component.key
+    return None  # unreachable: equal on everything would have put both in one group

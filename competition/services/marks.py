@@ -1,0 +1,105 @@
+"""Judges' marks: one per judge × contestant × component × round, every change audited."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from competition.errors import Conflict, Invalid
+from competition.extensions import db
+from competition.models import Component, Contestant, Event, Finalist, Mark, Round, User
+from competition.models.contests import FINAL
+from competition.models.types import utcnow
+from competition.services import audit
+
+
+def lock_round(round_: Round) -> Round:
+    """Re-read the round under a row lock (PostgreSQL), so a mark and a publication of the same
+    round cannot interleave: the later one sees what the earlier one wrote."""
+    locked = db.session.scalar(
+        select(Round)
+        .where(Round.id == round_.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert locked is not None
+    return locked
+
+
+def check_value(component: Component, value: Decimal) -> str | None:
+    """A judge-readable reason why `value` cannot be a mark of `component`, or None."""
+    if value < 0 or value > component.max_score:
+        return f"{component.name}的分数应在 0 到 {component.max_score.normalize():f} 之间"
+    if value != value.quantize(Decimal("0.01")):
+        return "分数最多保留两位小数"
+    return None
+
+
+def set_mark(
+    event: Event,
+    round_: Round,
+    contestant: Contestant,
+    component_key: str,
+    value: Decimal,
+    judge: User,
+    reason: str | None = None,
+) -> Mark:
+    component = event.component(component_key)
+    if component is None:
+        keys = "、".join(c.key for c in event.components)
+        raise Invalid(
+            f"没有评分项“{component_key}”（本赛项的评分项：{keys}）",
+            {"component": ["未知的评分项"]},
+        )
+    problem = check_value(component, value)
+    if problem:
+        raise Invalid(problem, {"value": [problem]})
+    if (
+        round_.kind == FINAL
+        and db.session.scalar(select(Finalist.id).where(Finalist.contestant_id == contestant.id))
+        is None
+    ):
+        raise Invalid(
+            f"选手 {contestant.number} 未进入决赛，不能评决赛分", {"contestant": ["未进入决赛"]}
+        )
+    round_ = lock_round(round_)
+    if round_.published:
+        raise Conflict("本轮成绩已发布并锁定，不能再修改")
+
+    mark = db.session.scalar(
+        select(Mark).where(
+            Mark.round_id == round_.id,
+            Mark.contestant_id == contestant.id,
+            Mark.component_id == component.id,
+            Mark.judge_id == judge.id,
+        )
+    )
+    old_value = mark.value if mark is not None else None
+    if mark is None:
+        mark = Mark(
+            round_id=round_.id,
+            contestant_id=contestant.id,
+            component_id=component.id,
+            judge_id=judge.id,
+            value=value,
+        )
+        db.session.add(mark)
+    elif mark.value != value:
+        mark.value = value
+        mark.updated_at = utcnow()
+    if old_value != value:
+        audit.record(
+            "mark.set",
+            judge,
+            event_id=event.id,
+            round_id=round_.id,
+            contestant_id=contestant.id,
+            component_id=component.id,
+            judge_id=judge.id,
+            old_value=old_value,
+            new_value=value,
+            reason=reason,
+        )
+    db.session.flush()
+    return mark

@@ -1,0 +1,295 @@
+"""Rankings, tie rulings, finalists and publication: rows in, `competition.scoring` decides."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
+
+from competition import scoring
+from competition.errors import Conflict, Invalid
+from competition.extensions import db
+from competition.models import (
+    Component,
+    Contestant,
+    Event,
+    Finalist,
+    Mark,
+    Round,
+    TieResolution,
+    Unit,
+    User,
+)
+from competition.models.contests import FINAL, PRELIMINARY
+from competition.models.types import utcnow
+from competition.services import audit
+from competition.services.marks import lock_round
+
+
+@dataclass(frozen=True)
+class RoundResults:
+    """A round's ranking with what the API, pages and documents need to show it."""
+
+    event: Event
+    round: Round
+    unit_id: int | None
+    ranking: scoring.Ranking
+    contestants: dict[int, Contestant]
+    resolutions: tuple[TieResolution, ...]
+
+
+def scoring_components(event: Event) -> list[scoring.Component]:
+    return [
+        scoring.Component(key=c.key, weight=c.weight, higher_is_better=c.higher_is_better)
+        for c in event.components
+    ]
+
+
+def tie_break_keys(event: Event) -> list[str]:
+    return [c.key for c in event.tie_breaks]
+
+
+def entrants(event: Event, round_: Round, unit_id: int | None = None) -> list[Contestant]:
+    """Everyone registered sits the preliminary; only finalists sit the final."""
+    query = (
+        select(Contestant)
+        .where(Contestant.event_id == event.id)
+        .options(selectinload(Contestant.unit))
+        .order_by(Contestant.number)
+    )
+    if round_.kind == FINAL:
+        query = query.join(Finalist, Finalist.contestant_id == Contestant.id)
+    if unit_id is not None:
+        query = query.where(Contestant.unit_id == unit_id)
+    return list(db.session.scalars(query))
+
+
+def component_scores(round_: Round) -> dict[int, dict[str, Decimal]]:
+    """Each contestant's aggregated, rounded score per component, from one query of marks."""
+    rows = db.session.execute(
+        select(Mark.contestant_id, Component.key, Mark.value)
+        .join(Component, Component.id == Mark.component_id)
+        .where(Mark.round_id == round_.id)
+    )
+    marks: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
+    for contestant_id, key, value in rows:
+        marks[(contestant_id, key)].append(value)
+    scores: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for (contestant_id, key), values in marks.items():
+        scores[contestant_id][key] = scoring.aggregate_marks(values)
+    return scores
+
+
+def _resolutions(round_: Round) -> tuple[TieResolution, ...]:
+    return tuple(
+        db.session.scalars(
+            select(TieResolution)
+            .where(TieResolution.round_id == round_.id)
+            .order_by(TieResolution.id)
+        )
+    )
+
+
+def _scoped(
+    resolutions: Iterable[TieResolution], members: set[int] | None
+) -> list[scoring.Resolution]:
+    """Rulings as the scoring rules take them; for a unit's ranking, each ruling narrowed to the
+    unit's people, since a ruling on a wider tie also orders every part of it."""
+    result = []
+    for resolution in resolutions:
+        order = tuple(i for i in resolution.order if members is None or i in members)
+        if len(order) >= 2:
+            result.append(scoring.Resolution(order=order))
+    return result
+
+
+def rank(
+    event: Event,
+    round_: Round,
+    contestants: Sequence[Contestant],
+    scores: dict[int, dict[str, Decimal]],
+    resolutions: Sequence[TieResolution],
+    unit_id: int | None,
+) -> scoring.Ranking:
+    members = {c.id for c in contestants} if unit_id is not None else None
+    entries = [
+        scoring.Entry(contestant_id=c.id, number=c.number, scores=scores.get(c.id, {}))
+        for c in contestants
+    ]
+    return scoring.rank_entries(
+        entries, scoring_components(event), tie_break_keys(event), _scoped(resolutions, members)
+    )
+
+
+def round_results(event: Event, round_: Round, unit_id: int | None = None) -> RoundResults:
+    contestants = entrants(event, round_, unit_id)
+    resolutions = _resolutions(round_)
+    ranking = rank(event, round_, contestants, component_scores(round_), resolutions, unit_id)
+    return RoundResults(
+        event=event,
+        round=round_,
+        unit_id=unit_id,
+        ranking=ranking,
+        contestants={c.id: c for c in contestants},
+        resolutions=resolutions,
+    )
+
+
+def unit_rankings(event: Event, round_: Round) -> dict[int, scoring.Ranking]:
+    """Every unit's own ranking of the round, from one read of the marks."""
+    contestants = entrants(event, round_)
+    scores = component_scores(round_)
+    resolutions = _resolutions(round_)
+    by_unit: dict[int, list[Contestant]] = defaultdict(list)
+    for contestant in contestants:
+        by_unit[contestant.unit_id].append(contestant)
+    return {
+        unit_id: rank(event, round_, members, scores, resolutions, unit_id)
+        for unit_id, members in by_unit.items()
+    }
+
+
+def _contradiction(order: Sequence[int], earlier: Iterable[TieResolution]) -> TieResolution | None:
+    position = {cid: i for i, cid in enumerate(order)}
+    for resolution in earlier:
+        shared = [cid for cid in resolution.order if cid in position]
+        if [position[c] for c in shared] != sorted(position[c] for c in shared):
+            return resolution
+    return None
+
+
+def resolve_tie(
+    event: Event, round_: Round, order: Sequence[int], reason: str, actor: User
+) -> TieResolution:
+    """Record a ruling on one unresolved tie group (of the round, or of one unit's preliminary)."""
+    if len(set(order)) != len(order):
+        raise Invalid("名次裁定中有重复的选手", {"order": ["选手重复"]})
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("请填写裁定理由", {"reason": ["裁定理由不能为空"]})
+    target = sorted(order)
+    groups: list[tuple[int | None, tuple[int, ...]]] = [
+        (None, group) for group in round_results(event, round_).ranking.unresolved_ties
+    ]
+    if round_.kind == PRELIMINARY:
+        for unit_id, ranking in unit_rankings(event, round_).items():
+            groups.extend((unit_id, group) for group in ranking.unresolved_ties)
+    match = next((g for g in groups if list(g[1]) == target), None)
+    if match is None:
+        raise Invalid(
+            "裁定的选手必须恰好是一组未决的同分选手",
+            {"order": ["不是一组未决的同分选手"]},
+        )
+    earlier = _resolutions(round_)
+    conflicting = _contradiction(order, earlier)
+    if conflicting is not None:
+        raise Invalid(
+            "此裁定与已有的裁定顺序矛盾",
+            {"order": [f"与 {conflicting.created_at:%Y-%m-%d %H:%M} 的裁定矛盾"]},
+        )
+    round_ = lock_round(round_)
+    if round_.published:
+        raise Conflict("本轮成绩已发布，不能再裁定")
+    resolution = TieResolution(
+        round_id=round_.id,
+        unit_id=match[0],
+        order=list(order),
+        reason=reason,
+        created_by_id=actor.id,
+    )
+    db.session.add(resolution)
+    audit.record(
+        "tie.resolve",
+        actor,
+        event_id=event.id,
+        round_id=round_.id,
+        reason=reason,
+        details={"order": list(order), "unit_id": match[0]},
+    )
+    db.session.flush()
+    return resolution
+
+
+def _blockers(results: RoundResults, label: str) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    numbers = {cid: c.number for cid, c in results.contestants.items()}
+    if results.ranking.incomplete:
+        fields["incomplete"] = [
+            f"{label}{numbers[i.contestant_id]} 缺少：{'、'.join(i.missing)}"
+            for i in results.ranking.incomplete
+        ]
+    if results.ranking.unresolved_ties:
+        fields["unresolved_ties"] = [
+            f"{label}同分未决：" + "、".join(numbers[cid] for cid in group)
+            for group in results.ranking.unresolved_ties
+        ]
+    return fields
+
+
+def publish_round(event: Event, round_: Round, actor: User) -> Round:
+    """Publish and lock a complete, tie-free round; anything else is refused with the reasons."""
+    round_ = lock_round(round_)
+    if round_.published:
+        raise Conflict("本轮成绩已经发布")
+    results = round_results(event, round_)
+    if not results.ranking.ranked and not results.ranking.incomplete:
+        raise Conflict("本轮还没有可发布的选手")
+    fields = _blockers(results, "")
+    if round_.kind == PRELIMINARY:
+        for ranking in unit_rankings(event, round_).values():
+            for group in ranking.unresolved_ties:
+                fields.setdefault("unresolved_ties", []).append(
+                    "单位内同分未决：" + "、".join(results.contestants[cid].number for cid in group)
+                )
+    if fields:
+        raise Conflict("还有选手成绩不全或同分未决，不能发布", fields)
+    round_.published_at = utcnow()
+    round_.published_by_id = actor.id
+    audit.record("round.publish", actor, event_id=event.id, round_id=round_.id)
+    db.session.flush()
+    return round_
+
+
+def set_finalists(event: Event, unit_id: int, count: int, actor: User) -> list[int]:
+    """A unit's top `count` of its preliminary ranking go through; a repeat replaces them."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or unit.contest_id != event.contest_id:
+        raise Invalid("该单位未在本竞赛登记", {"unit_id": ["该单位未在本竞赛登记"]})
+    preliminary = event.round(PRELIMINARY)
+    ranking = round_results(event, preliminary, unit_id).ranking
+    try:
+        chosen = scoring.select_finalists(ranking, count, event.min_finalists_per_unit)
+    except (scoring.CountBelowMinimum, scoring.CountAboveRanked) as error:
+        raise Invalid(str(error), {"count": [str(error)]}) from error
+    except scoring.FinalistError as error:
+        raise Conflict(str(error)) from error
+    final = lock_round(event.round(FINAL))
+    if db.session.scalar(select(Mark.id).where(Mark.round_id == final.id).limit(1)) is not None:
+        raise Conflict("决赛已开始评分，不能再更改决赛名单")
+    db.session.execute(
+        delete(Finalist).where(Finalist.event_id == event.id, Finalist.unit_id == unit_id)
+    )
+    for contestant_id in chosen:
+        db.session.add(Finalist(event_id=event.id, unit_id=unit_id, contestant_id=contestant_id))
+    audit.record(
+        "finalists.set",
+        actor,
+        event_id=event.id,
+        details={"unit_id": unit_id, "count": count, "finalists": list(chosen)},
+    )
+    db.session.flush()
+    return list(chosen)
+
+
+def finalists(event: Event) -> list[Finalist]:
+    return list(
+        db.session.scalars(
+            select(Finalist)
+            .where(Finalist.event_id == event.id)
+            .order_by(Finalist.unit_id, Finalist.id)
+        )
+    )

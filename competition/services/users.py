@@ -1,0 +1,94 @@
+"""Users, passwords and bearer tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from competition.errors import Conflict, Invalid
+from competition.extensions import db
+from competition.models import ApiToken, User
+from competition.models.types import utcnow
+from competition.models.users import ROLE_VALUES
+
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
+MIN_PASSWORD_LENGTH = 8
+
+# Checked against when the username is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-password-" + secrets.token_hex(8))
+
+
+def validate_new_user(username: str, password: str, role: str) -> dict[str, list[str]]:
+    """The rules for a new account, shared by the API and the command line."""
+    errors: dict[str, list[str]] = {}
+    if not USERNAME_PATTERN.match(username):
+        errors["username"] = ["用户名须为 2-64 位字母、数字、下划线、点或连字符"]
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors["password"] = [f"密码至少 {MIN_PASSWORD_LENGTH} 位"]
+    if role not in ROLE_VALUES:
+        errors["role"] = ["角色须为 " + "、".join(ROLE_VALUES) + " 之一"]
+    return errors
+
+
+def create_user(username: str, password: str, role: str, display_name: str = "") -> User:
+    errors = validate_new_user(username, password, role)
+    if errors:
+        raise Invalid("用户信息有误", errors)
+    if db.session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(f"用户名“{username}”已被使用", {"username": ["用户名已被使用"]})
+    user = User(
+        username=username,
+        password_hash=generate_password_hash(password),
+        role=role,
+        display_name=display_name,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    record: ApiToken
+
+
+def issue_token(user: User, ttl: timedelta) -> IssuedToken:
+    """A fresh random token; the caller sees it once, the database keeps only its hash."""
+    token = secrets.token_urlsafe(32)
+    record = ApiToken(user=user, token_hash=_hash_token(token), expires_at=utcnow() + ttl)
+    db.session.add(record)
+    db.session.flush()
+    return IssuedToken(token=token, record=record)
+
+
+def user_for_token(token: str) -> tuple[User, ApiToken] | None:
+    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    if record is None or record.revoked_at is not None or record.expires_at <= utcnow():
+        return None
+    if not record.user.active:
+        return None
+    return record.user, record
+
+
+def revoke_token(record: ApiToken) -> None:
+    record.revoked_at = utcnow()
+    db.session.flush()

@@ -1,0 +1,115 @@
+"""Fixtures: every app-level test runs once on SQLite and once on a real PostgreSQL server.
+
+The schema comes from the migrations, applied once per backend to a template; each test then
+starts from an empty copy (a copied file on SQLite, truncated tables on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from competition.app import create_app
+from competition.extensions import db
+from tests.pgcluster import PostgresCluster
+
+BACKENDS = [
+    b.strip()
+    for b in os.environ.get("COMPETITION_TEST_DATABASES", "sqlite,postgresql").split(",")
+    if b.strip()
+]
+
+
+def make_app(url: str, **overrides: Any) -> Flask:
+    return create_app(
+        {"ENV": "testing", "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, **overrides}
+    )
+
+
+def migrate_to_head(url: str) -> None:
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A server URL: COMPETITION_TEST_POSTGRES_URL if given, else a cluster started here."""
+    given = os.environ.get("COMPETITION_TEST_POSTGRES_URL")
+    if given:
+        yield given
+        return
+    cluster = PostgresCluster().start()
+    try:
+        yield cluster.url()
+    finally:
+        cluster.stop()
+
+
+def _create_database(server_url: str, name: str) -> str:
+    conninfo = server_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return server_url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """(backend, template): a migrated SQLite file to copy, or a migrated PostgreSQL URL."""
+    backend = request.param
+    if backend == "sqlite":
+        template = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
+        migrate_to_head(f"sqlite:///{template}")
+        return backend, template
+    if backend == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+        url = _create_database(server, "competition_test")
+        migrate_to_head(url)
+        return backend, url
+    raise ValueError(f"unknown test database {backend!r}")
+
+
+@pytest.fixture
+def database_url(database: Any, tmp_path: Path) -> str:
+    backend, template = database
+    if backend == "sqlite":
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(template, path)
+        return f"sqlite:///{path}"
+    engine = create_engine(template)
+    with engine.begin() as conn:
+        tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return template
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = make_app(database_url)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
