@@ -97,8 +97,9 @@ class DecimalValue(fields.Field):
         return format_decimal(value, self.dump_places)
 
 
-def format_decimal(value: Decimal, places: int = 2) -> str:
+def format_decimal(value: Decimal | int, places: int = 2) -> str:
     """At least `places` decimals, more only where the value has them (weights like 0.125)."""
+    value = Decimal(value)
     quantum = Decimal(1).scaleb(-places)
     if value == value.quantize(quantum):
         return str(value.quantize(quantum))

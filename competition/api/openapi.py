@@ -7,6 +7,7 @@ compares this document with the app's URL map.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from apispec import APISpec
@@ -305,17 +306,26 @@ _PATH_PARAMS = {
 }
 
 
-def _decimal_field(self: Any, field: fields.Field, **kwargs: Any) -> dict[str, Any]:
-    if isinstance(field, DecimalValue):
-        return {
-            "type": "string",
-            "pattern": r"^-?\d+\.\d{2,}$",
-            "description": "decimal string; requests also accept a JSON number",
-        }
-    return {}
+def _decimal_field(
+    self: Any, field: fields.Field, ret: dict[str, Any], **kwargs: Any
+) -> dict[str, Any]:
+    """Decimals travel as strings; their range goes into the description, since JSON Schema's
+    minimum and maximum apply to numbers only."""
+    if not isinstance(field, DecimalValue):
+        return {}
+    bounds = [f"{k} {ret.pop(k)}" for k in ("minimum", "maximum") if k in ret]
+    ret.pop("exclusiveMinimum", None)
+    ret.pop("exclusiveMaximum", None)
+    text = "decimal string (requests also accept a JSON number)"
+    return {
+        "type": "string",
+        "description": text + (f"; {', '.join(bounds)}" if bounds else ""),
+    }
 
 
+@cache
 def build_spec() -> dict[str, Any]:
+    """Built once per process: the document only changes with the code."""
     plugin = MarshmallowPlugin()
     spec = APISpec(
         title="competition API",

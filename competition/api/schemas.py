@@ -36,10 +36,16 @@ class UserOut(BaseSchema):
     display_name = fields.String()
 
 
+class UserBriefOut(BaseSchema):
+    id = fields.Integer()
+    username = fields.String()
+    role = fields.String()
+
+
 class TokenOut(BaseSchema):
     token = fields.String()
     expires_at = fields.DateTime()
-    user = fields.Nested(UserOut(only=("id", "username", "role")))
+    user = fields.Nested(UserBriefOut)
 
 
 class UserIn(BaseSchema):

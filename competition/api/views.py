@@ -68,7 +68,7 @@ def create_user() -> Response:
     data = load(schemas.UserIn())
     user = user_service.create_user(**data)
     _commit()
-    return respond(schemas.UserOut(only=("id", "username", "role", "display_name")), user, 201)
+    return respond(schemas.UserOut(), user, 201)
 
 
 # ---------------------------------------------------------------- contests and units

@@ -1,0 +1,80 @@
+"""Configuration, the API's description and its docs page."""
+
+from __future__ import annotations
+
+import pytest
+
+from competition.config import ConfigError, load_config
+
+
+def test_secret_key_is_required_in_production(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("COMPETITION_ENV", "production")
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load_config(str(tmp_path))
+
+
+def test_database_url_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.example/contest")
+    config = load_config(str(tmp_path))
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.example/contest"
+    monkeypatch.delenv("DATABASE_URL")
+    config = load_config(str(tmp_path))
+    assert config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert config["SQLALCHEMY_DATABASE_URI"].endswith("competition.sqlite3")
+
+
+def test_unknown_environment_name_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setenv("COMPETITION_ENV", "staging")
+    with pytest.raises(ConfigError, match="COMPETITION_ENV"):
+        load_config(str(tmp_path))
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):
+    from sqlalchemy import text
+
+    from competition.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only")
+        with db.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_openapi_describes_every_api_route(app, client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    documented = {
+        (method.upper(), "/api/v1" + path)
+        for path, operations in spec["paths"].items()
+        for method in operations
+    }
+    routed = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or rule.endpoint == "api.openapi_document":
+            continue
+        path = rule.rule
+        for name in rule.arguments:
+            path = path.replace(f"<int:{name}>", "{" + name + "}").replace(
+                f"<{name}>", "{" + name + "}"
+            )
+        path = path.replace("{round_kind}", "{round}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            routed.add((method, path))
+    assert routed == documented
+    assert spec["openapi"].startswith("3.")
+    assert "Error" in spec["components"]["schemas"]
+
+
+def test_api_docs_page_lists_the_contract(client):
+    page = client.get("/api/docs").get_data(as_text=True)
+    assert "/api/v1/events/{event_id}/rounds/{round}/results" in page
+    assert "TieResolutionIn" in page
+
+
+def test_unknown_api_path_gets_the_error_shape(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert set(response.get_json()["error"]) == {"code", "message", "fields"}

@@ -1,0 +1,61 @@
+"""The schema comes from the migrations only, and they agree with the models."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
+
+from competition.extensions import db
+from competition.services import audit
+from tests.conftest import make_app
+
+
+def _differences() -> list:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, db.metadata)
+
+
+def test_head_matches_the_models(app):
+    with app.app_context():
+        assert _differences() == []
+
+
+def test_downgrade_to_base_and_back(app):
+    with app.app_context():
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        assert _differences() == []
+
+
+def test_booting_the_app_never_touches_the_database(tmp_path):
+    path = tmp_path / "empty.sqlite3"
+    app = make_app(f"sqlite:///{path}")
+    with app.app_context():
+        assert inspect(db.engine).get_table_names() == []
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_entries SET action = 'forged'",
+        "DELETE FROM audit_entries",
+    ],
+)
+def test_the_audit_trail_is_append_only_in_the_database(app, statement):
+    with app.app_context():
+        audit.record("test.entry", None, reason="kept")
+        db.session.commit()
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.session.execute(text(statement))
+            db.session.flush()
+        db.session.rollback()
+        assert db.session.execute(text("SELECT action FROM audit_entries")).scalars().all() == [
+            "test.entry"
+        ]
