@@ -227,6 +227,17 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "get",
+        "/events/{event_id}/rounds/{round}/marks",
+        "本轮评分 (a judge's own marks; an organiser sees all)",
+        "marks",
+        "required",
+        None,
+        schemas.MarkListOut,
+        200,
+        (401, 404),
+    ),
+    Operation(
+        "get",
         "/events/{event_id}/rounds/{round}/results",
         "轮次成绩与排名 (results)",
         "results",

@@ -224,6 +224,19 @@ class MarkOut(BaseSchema):
     value = DecimalValue()
 
 
+class MarkRowOut(BaseSchema):
+    contestant_id = fields.Integer()
+    number = fields.String()
+    component = fields.String()
+    judge_id = fields.Integer()
+    value = DecimalValue()
+    updated_at = fields.DateTime()
+
+
+class MarkListOut(BaseSchema):
+    marks = fields.List(fields.Nested(MarkRowOut))
+
+
 class TieResolutionIn(BaseSchema):
     order = List(
         Integer(),

@@ -234,6 +234,32 @@ def set_mark(event_id: int, round_kind: str, contestant_id: int, component_key: 
     )
 
 
+@bp.get("/events/<int:event_id>/rounds/<round_kind>/marks")
+def list_marks(event_id: int, round_kind: str) -> Response:
+    """A judge sees their own marks of the round; an organiser sees every judge's."""
+    user = require_user()
+    event = contest_service.get_event(event_id)
+    round_ = contest_service.get_round(event, round_kind)
+    if policy.is_organiser(user):
+        rows = mark_service.list_marks(round_)
+    elif policy.judge_assignment(user, event) is not None:
+        rows = mark_service.list_marks(round_, judge=user)
+    else:
+        raise NotFound("没有这个赛项")
+    marks = [
+        {
+            "contestant_id": contestant.id,
+            "number": contestant.number,
+            "component": component.key,
+            "judge_id": mark.judge_id,
+            "value": mark.value,
+            "updated_at": mark.updated_at,
+        }
+        for mark, contestant, component in rows
+    ]
+    return respond(schemas.MarkListOut(), {"marks": marks})
+
+
 # ---------------------------------------------------------------- results
 def _results_body(results: result_service.RoundResults, identities: bool) -> dict[str, Any]:
     contestants = results.contestants

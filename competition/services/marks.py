@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from competition.errors import Conflict, Invalid
 from competition.extensions import db
@@ -15,8 +15,18 @@ from competition.services import audit
 
 
 def lock_round(round_: Round) -> Round:
-    """Re-read the round under a row lock (PostgreSQL), so a mark and a publication of the same
-    round cannot interleave: the later one sees what the earlier one wrote."""
+    """Re-read the round under a lock, so a mark and a publication of the same round cannot
+    interleave: the later one sees what the earlier one wrote.
+
+    PostgreSQL locks the row (SELECT … FOR UPDATE). SQLite has no row locks, and its driver
+    runs plain SELECTs outside any transaction; a no-op UPDATE takes the database's write lock
+    first, so the re-read below sees the latest committed state and no writer can slip in.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            update(Round).where(Round.id == round_.id).values(id=Round.id),
+            execution_options={"synchronize_session": False},
+        )
     locked = db.session.scalar(
         select(Round)
         .where(Round.id == round_.id)
@@ -103,3 +113,19 @@ def set_mark(
         )
     db.session.flush()
     return mark
+
+
+def list_marks(
+    round_: Round, judge: User | None = None
+) -> list[tuple[Mark, Contestant, Component]]:
+    """A round's marks (one judge's own, or everyone's), for a judge's sheet or an organiser."""
+    query = (
+        select(Mark, Contestant, Component)
+        .join(Contestant, Contestant.id == Mark.contestant_id)
+        .join(Component, Component.id == Mark.component_id)
+        .where(Mark.round_id == round_.id)
+        .order_by(Contestant.number, Component.position, Mark.judge_id)
+    )
+    if judge is not None:
+        query = query.where(Mark.judge_id == judge.id)
+    return [(row[0], row[1], row[2]) for row in db.session.execute(query)]

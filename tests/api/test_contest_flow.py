@@ -72,7 +72,9 @@ def test_whole_contest_through_http(app, client):
         assert body == {"unit_id": unit, "finalists": world.contestants[unit][:count]}
         chosen[unit] = body["finalists"]
     listed = org.get(f"/events/{event_id}/finalists")["finalists"]
-    assert sorted(f["contestant_id"] for f in listed) == sorted(cid for ids in chosen.values() for cid in ids)
+    assert sorted(f["contestant_id"] for f in listed) == sorted(
+        cid for ids in chosen.values() for cid in ids
+    )
 
     # The final: a panel of 5 judges; the not-recommended fourth of unit A cannot be marked.
     panel = [judge(app, client, org, event_id, f"final{n}", chief=n == 1)[1] for n in range(1, 6)]
@@ -176,3 +178,18 @@ def test_preliminary_unit_tie_blocks_cut_until_ruled(app, client):
     assert body["finalists"] == [*world.contestants[unit][:2], tied[1]]
     org.post(f"/events/{event_id}/rounds/preliminary/publish", status=200)
     org.post(f"/events/{event_id}/contestants", {"name": "迟到", "unit_id": unit}, status=409)
+
+
+def test_a_judge_sees_only_their_own_marks(app, client):
+    world = build_world(app, client, per_unit=(3,))
+    event_id, cid = world.event_id, world.contestants[world.units[0]][0]
+    _, first = judge(app, client, world.org, event_id, "first")
+    _, second = judge(app, client, world.org, event_id, "second")
+    mark(first, event_id, "preliminary", cid, "theory", "81.5")
+    mark(second, event_id, "preliminary", cid, "theory", 79)
+    own = first.get(f"/events/{event_id}/rounds/preliminary/marks")["marks"]
+    assert [(m["contestant_id"], m["component"], m["value"]) for m in own] == [
+        (cid, "theory", "81.50")
+    ]
+    everyone = world.org.get(f"/events/{event_id}/rounds/preliminary/marks")["marks"]
+    assert sorted(m["value"] for m in everyone) == ["79.00", "81.50"]
