@@ -7,9 +7,20 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from competition.config import load_config
 from competition.extensions import db, migrate
+from competition.models.types import MAX_ID
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in routes: an id beyond the database's integers cannot exist, so the URL does
+    not match (404) instead of reaching the database and failing there."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -34,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from competition.errors import register_error_handlers
     from competition.web import bp as web_bp
 
+    app.url_map.converters["int"] = IdConverter
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
     register_error_handlers(app)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -18,7 +20,7 @@ demo_cli = AppGroup("demo", help="The reference CNC-milling demo contest.")
 def _read_password() -> str:
     """At a terminal, ask twice; from a pipe, line 1 is the password and line 2, if any,
     repeats it."""
-    stdin = click.get_text_stream("stdin")
+    stdin = sys.stdin
     if stdin.isatty():
         return click.prompt("Password", hide_input=True, confirmation_prompt=True)
     lines = stdin.read().splitlines()
@@ -56,8 +58,12 @@ def load_demo(if_empty: bool) -> None:
     if if_empty and not database_is_empty():
         click.echo("The database already holds data; demo not loaded.")
         return
-    logins = load_demo_contest()
-    db.session.commit()
+    try:
+        logins = load_demo_contest()
+        db.session.commit()
+    except AppError as error:
+        db.session.rollback()
+        raise click.ClickException(f"Demo not loaded: {error.message}") from error
     click.echo("Demo contest loaded. Logins (username / password / role):")
     for login in logins:
         click.echo(f"  {login.username:<16} {login.password:<16} {login.role}")

@@ -35,6 +35,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "TOKEN_TTL": timedelta(hours=int(os.environ.get("TOKEN_TTL_HOURS", "12"))),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # scrypt costs ~0.1 s a hash, which is the point; the test suite creates hundreds.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000" if env == "testing" else "scrypt",
         "JSON_SORT_KEYS": False,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }

@@ -8,6 +8,8 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
+from competition.models.types import MAX_ID
+
 REQUIRED = "必填"
 NOT_NULL = "不能为空值"
 
@@ -15,11 +17,18 @@ _common = {"required": REQUIRED, "null": NOT_NULL, "validator_failed": "取值�
 
 
 class String(fields.String):
+    """Text with surrounding white space dropped (a name typed with a stray space is the same
+    name); `strip=False` keeps it exactly, as a password must be."""
+
     default_error_messages = {**_common, "invalid": "应为文字", "invalid_utf8": "文字编码无效"}
+
+    def __init__(self, *, strip: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.strip = strip
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         result = super()._deserialize(value, attr, data, **kwargs)
-        return result.strip() if isinstance(result, str) else result
+        return result.strip() if self.strip and isinstance(result, str) else result
 
 
 class Integer(fields.Integer):
@@ -33,7 +42,10 @@ class Integer(fields.Integer):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if isinstance(value, bool):
             raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if result is not None and abs(result) > MAX_ID:
+            raise self.make_error("too_large")
+        return result
 
 
 class Boolean(fields.Boolean):
@@ -55,7 +67,9 @@ class Nested(fields.Nested):
     default_error_messages = {**_common, "type": "应为对象"}
 
 
-_PLAIN_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_PLAIN_DECIMAL = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
+# No score, weight or maximum comes near this; anything beyond is a typo or an attack.
+_LARGEST = Decimal("1e12")
 
 
 class DecimalValue(fields.Field):
@@ -69,6 +83,7 @@ class DecimalValue(fields.Field):
         **_common,
         "invalid": "应为数字",
         "places": "最多保留 {places} 位小数",
+        "too_large": "数值过大",
     }
 
     def __init__(self, places: int = 2, dump_places: int | None = None, **kwargs: Any) -> None:
@@ -87,6 +102,8 @@ class DecimalValue(fields.Field):
             raise self.make_error("invalid")
         if not number.is_finite():
             raise self.make_error("invalid")
+        if abs(number) >= _LARGEST:
+            raise self.make_error("too_large")
         if number != number.quantize(Decimal(1).scaleb(-self.places)):
             raise self.make_error("places", places=self.places)
         return number + 0  # drops a negative zero's sign

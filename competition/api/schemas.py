@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import fields, post_load, validate
 
 from competition.api.fields import (
     BaseSchema,
@@ -26,7 +26,7 @@ def _length(maximum: int, minimum: int = 1) -> validate.Length:
 # ---------------------------------------------------------------- authentication and users
 class TokenIn(BaseSchema):
     username = String(required=True, validate=_length(64))
-    password = String(required=True, validate=_length(256))
+    password = String(required=True, strip=False, validate=_length(256))
 
 
 class UserOut(BaseSchema):
@@ -50,7 +50,7 @@ class TokenOut(BaseSchema):
 
 class UserIn(BaseSchema):
     username = String(required=True, validate=_length(64, 2))
-    password = fields.String(required=True, validate=_length(256, 8))
+    password = String(required=True, strip=False, validate=_length(256, 8))
     role = String(
         required=True,
         validate=validate.OneOf(ROLE_VALUES, error="角色须为 " + "、".join(ROLE_VALUES) + " 之一"),
@@ -65,6 +65,8 @@ class ContestIn(BaseSchema):
     name = String(required=True, validate=_length(200))
     host = String(required=True, validate=_length(200))
     edition = String(load_default="", validate=validate.Length(max=50, error="最长 50 个字符"))
+    co_hosts = String(load_default="", validate=validate.Length(max=200, error="最长 200 个字符"))
+    theme = String(load_default="", validate=validate.Length(max=200, error="最长 200 个字符"))
 
 
 class UnitIn(BaseSchema):
@@ -87,6 +89,8 @@ class ContestOut(BaseSchema):
     name = fields.String()
     host = fields.String()
     edition = fields.String()
+    co_hosts = fields.String()
+    theme = fields.String()
     units = fields.List(fields.Nested(UnitOut))
     events = fields.List(fields.Nested(EventBriefOut))
 
@@ -138,9 +142,18 @@ class EventIn(BaseSchema):
     )
     tie_breaks = List(
         String(validate=_length(32)),
-        load_default=lambda: ["practical"],
+        load_default=None,
         validate=validate.Length(max=20, error="最多 20 个"),
     )
+
+    @post_load
+    def _default_tie_breaks(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """The reference rule breaks ties on practical; events without such a component start
+        with no tie-break rather than a refusal for a field nobody sent."""
+        if data["tie_breaks"] is None:
+            keys = {c["key"] for c in data["components"]}
+            data["tie_breaks"] = ["practical"] if "practical" in keys else []
+        return data
 
 
 class ComponentOut(BaseSchema):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,7 @@ from marshmallow import Schema, ValidationError
 
 from competition.errors import BadRequest, Invalid, Unauthorized
 from competition.models import User
+from competition.models.types import MAX_ID
 from competition.services import users as user_service
 
 
@@ -54,6 +56,8 @@ def read_json() -> Any:
         return json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError) as error:
         raise BadRequest(f"请求体不是合法的 JSON：{error}") from error
+    except RecursionError as error:
+        raise BadRequest("请求体的 JSON 嵌套过深") from error
 
 
 def _flatten(messages: Any) -> dict[str, list[str]]:
@@ -91,7 +95,7 @@ def int_arg(name: str) -> int | None:
     value = request.args.get(name)
     if value is None or value == "":
         return None
-    if not value.isdigit() or len(value) > 12:
+    if not re.fullmatch(r"[0-9]{1,10}", value) or not 0 < int(value) <= MAX_ID:
         raise Invalid(f"{name} 应为正整数", {name: ["应为正整数"]})
     return int(value)
 

@@ -360,8 +360,6 @@ def get_finalists(event_id: int) -> Response:
         and not policy.is_organiser(user)
         and policy.judge_assignment(user, event) is None
     ):
-        if user is None:
-            raise Unauthorized()
         raise NotFound("决赛名单尚未公布")
     return respond(schemas.FinalistsOut(), {"finalists": result_service.finalists(event)})
 

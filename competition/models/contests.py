@@ -27,6 +27,8 @@ class Contest(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     host: Mapped[str] = mapped_column(String(200))
     edition: Mapped[str] = mapped_column(String(50), default="")
+    co_hosts: Mapped[str] = mapped_column(String(200), default="")
+    theme: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     units: Mapped[list[Unit]] = relationship(back_populates="contest", order_by="Unit.id")

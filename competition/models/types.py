@@ -10,6 +10,9 @@ from sqlalchemy import DateTime, Numeric, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+# Ids and counts are 32-bit integers in the database; a larger one can name nothing.
+MAX_ID = 2**31 - 1
+
 
 class ExactDecimal(TypeDecorator[Decimal]):
     """NUMERIC(p, s) on PostgreSQL; decimal text on SQLite.

@@ -29,8 +29,10 @@ ID_NUMBER_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_NUMBER_CHECK = "10X98765432"
 
 
-def create_contest(name: str, host: str, edition: str = "") -> Contest:
-    contest = Contest(name=name, host=host, edition=edition)
+def create_contest(
+    name: str, host: str, edition: str = "", co_hosts: str = "", theme: str = ""
+) -> Contest:
+    contest = Contest(name=name, host=host, edition=edition, co_hosts=co_hosts, theme=theme)
     db.session.add(contest)
     db.session.flush()
     return contest

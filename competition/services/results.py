@@ -172,12 +172,12 @@ def resolve_tie(
     if not reason:
         raise Invalid("请填写裁定理由", {"reason": ["裁定理由不能为空"]})
     target = sorted(order)
-    groups: list[tuple[int | None, tuple[int, ...]]] = [
-        (None, group) for group in round_results(event, round_).ranking.unresolved_ties
-    ]
+    # A unit's own tie first: a preliminary ruling is usually its committee's, on its own people.
+    groups: list[tuple[int | None, tuple[int, ...]]] = []
     if round_.kind == PRELIMINARY:
         for unit_id, ranking in unit_rankings(event, round_).items():
             groups.extend((unit_id, group) for group in ranking.unresolved_ties)
+    groups.extend((None, group) for group in round_results(event, round_).ranking.unresolved_ties)
     match = next((g for g in groups if list(g[1]) == target), None)
     if match is None:
         raise Invalid(

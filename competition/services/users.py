@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -44,7 +45,9 @@ def create_user(username: str, password: str, role: str, display_name: str = "")
         raise Conflict(f"用户名“{username}”已被使用", {"username": ["用户名已被使用"]})
     user = User(
         username=username,
-        password_hash=generate_password_hash(password),
+        password_hash=generate_password_hash(
+            password, method=current_app.config["PASSWORD_HASH_METHOD"]
+        ),
         role=role,
         display_name=display_name,
     )

@@ -54,6 +54,8 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('host', sa.String(length=200), nullable=False),
     sa.Column('edition', sa.String(length=50), nullable=False),
+    sa.Column('co_hosts', sa.String(length=200), nullable=False),
+    sa.Column('theme', sa.String(length=200), nullable=False),
     sa.Column('created_at', competition.models.types.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contests'))
     )
