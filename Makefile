@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 # Debian packages: PostgreSQL server binaries (the suite's second database), poppler-utils
 # (pdftotext/pdftoppm check the PDFs) and the CJK fonts the PDFs are set in.
-.PHONY: run test lint format bench system-deps install migrate clean
+.PHONY: run test lint format bench system-deps install migrate translations clean
 
 system-deps:
 	@missing=""; \
@@ -59,6 +59,17 @@ test: install lint
 bench: install
 	@for script in bench/*.py; do [ -e "$$script" ] || continue; \
 	  echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
+
+# Extract messages from code and templates, update the English catalog, compile every catalog.
+translations: install
+	$(BIN)/pybabel extract -q -F competition/translations/babel.cfg -k lazy_gettext \
+	  -o competition/translations/messages.pot .
+	if [ -f competition/translations/en/LC_MESSAGES/messages.po ]; then \
+	  $(BIN)/pybabel update -q -i competition/translations/messages.pot -d competition/translations; \
+	else \
+	  $(BIN)/pybabel init -q -i competition/translations/messages.pot -d competition/translations -l en; \
+	fi
+	$(BIN)/pybabel compile -q -d competition/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

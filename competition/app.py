@@ -10,7 +10,8 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from competition.config import load_config
-from competition.extensions import db, migrate
+from competition.extensions import babel, db, migrate
+from competition.i18n import select_locale
 from competition.models.types import MAX_ID
 
 
@@ -38,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_directory())
+    babel.init_app(app, locale_selector=select_locale)
 
     from competition import models  # noqa: F401  (registers the tables)
     from competition.api import bp as api_bp

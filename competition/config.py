@@ -38,6 +38,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # scrypt costs ~0.1 s a hash, which is the point; the test suite creates hundreds.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000" if env == "testing" else "scrypt",
         "JSON_SORT_KEYS": False,
+        # Chinese is the source language of every message; other languages are translations.
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent / "translations"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
     if env in {"development", "testing"} and not config["SECRET_KEY"]:
