@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
 from competition.config import load_config
-from competition.extensions import babel, db, migrate
+from competition.extensions import babel, csrf, db, login_manager, migrate
 from competition.i18n import select_locale
 from competition.models.types import MAX_ID
 
@@ -30,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         __name__,
         instance_relative_config=True,
         template_folder="../templates",
+        static_folder="static",
     )
     app.config.update(load_config(app.instance_path, config))
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -40,6 +42,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_directory())
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
+    login_manager.init_app(app)
+    csrf.init_app(app)
 
     from competition import models  # noqa: F401  (registers the tables)
     from competition.api import bp as api_bp
@@ -48,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from competition.web import bp as web_bp
 
     app.url_map.converters["int"] = IdConverter
+    csrf.exempt(api_bp)  # the API authenticates by bearer token, never by cookie
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
     register_error_handlers(app)

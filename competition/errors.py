@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from competition.extensions import db
@@ -81,21 +82,38 @@ def error_response(
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    return request.path.startswith("/api/v") or request.accept_mimetypes.best == "application/json"
+
+
+def error_page(status: int, message: str, fields: FieldErrors | None = None) -> Any:
+    """A readable page for a refusal; a page that needs a sign-in sends the visitor to it."""
+    if status == 401:
+        return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
+    return render_template(
+        "error.html", status=status, message=message, fields=fields or {}
+    ), status
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(AppError)
-    def handle_app_error(error: AppError) -> Response:
+    def handle_app_error(error: AppError) -> Any:
         db.session.rollback()
+        if not _wants_json():
+            return error_page(error.status, error.message, error.fields)
         return error_response(error.status, error.code, error.message, error.fields)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf_error(error: CSRFError) -> Any:
+        return error_page(400, "页面已过期或来源不明，请刷新页面后重试。")
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(error: HTTPException) -> Any:
-        if not _wants_json():
-            return error
         status = error.code or 500
         code, message = HTTP_CODES.get(status, ("error", error.description or ""))
+        if not _wants_json():
+            if status < 400:
+                return error
+            return error_page(status, message)
         return error_response(status, code, message)
 
     @app.errorhandler(Exception)
@@ -106,4 +124,4 @@ def register_error_handlers(app: Flask) -> None:
         code, message = HTTP_CODES[500]
         if _wants_json():
             return error_response(500, code, message)
-        return message, 500
+        return error_page(500, message)

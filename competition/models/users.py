@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,7 +23,7 @@ class Role(enum.StrEnum):
 ROLE_VALUES = tuple(role.value for role in Role)
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('organiser', 'judge', 'expert', 'trainee')", name="role_known"),
@@ -37,6 +38,15 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: a deactivated account's session ends
+        return self.active
+
+    def get_id(self) -> str:
+        """The session names the user and the password it was opened with, so changing a
+        password ends every session opened with the old one."""
+        return f"{self.id}:{self.password_hash[-12:]}"
 
     def __repr__(self) -> str:
         return f"<User {self.username} ({self.role})>"

@@ -1,23 +1,11 @@
-"""HTML pages. For now: the front page and the readable API documentation."""
+"""HTML pages for organisers, judges, contestants and the public.
 
-from __future__ import annotations
+Pages use the same services and the same access rules (competition.policy) as the API; only
+the way a refusal is shown differs (a readable page instead of the JSON error shape).
+"""
 
-from flask import Blueprint, render_template
-from sqlalchemy import select
-
-from competition.api.openapi import build_spec
-from competition.extensions import db
-from competition.models import Contest
+from flask import Blueprint
 
 bp = Blueprint("web", __name__)
 
-
-@bp.get("/")
-def index() -> str:
-    contests = db.session.scalars(select(Contest).order_by(Contest.id)).all()
-    return render_template("web/index.html", contests=contests)
-
-
-@bp.get("/api/docs")
-def api_docs() -> str:
-    return render_template("web/api_docs.html", spec=build_spec())
+from competition.web import auth, pages  # noqa: E402,F401
