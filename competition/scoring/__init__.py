@@ -13,7 +13,14 @@ from competition.scoring.finalists import (
     RankingIncomplete,
     select_finalists,
 )
-from competition.scoring.marks import Component, aggregate_marks, round_half_up, weighted_total
+from competition.scoring.marks import (
+    Component,
+    MarkSummary,
+    aggregate_marks,
+    aggregate_summary,
+    round_half_up,
+    weighted_total,
+)
 from competition.scoring.ranking import (
     Entry,
     Incomplete,
@@ -31,11 +38,13 @@ __all__ = [
     "Entry",
     "FinalistError",
     "Incomplete",
+    "MarkSummary",
     "RankedEntry",
     "Ranking",
     "RankingIncomplete",
     "Resolution",
     "aggregate_marks",
+    "aggregate_summary",
     "rank_entries",
     "round_half_up",
     "select_finalists",

@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 from competition.scoring import (
     Component,
     Entry,
+    MarkSummary,
     Ranking,
     Resolution,
     aggregate_marks,
+    aggregate_summary,
     rank_entries,
     round_half_up,
     weighted_total,
@@ -258,3 +260,18 @@ def test_ruling_every_group_resolves_everything(
     assert {c: r for c, r in before.items() if c not in tied} == {
         c: r for c, r in rank.items() if c not in tied
     }
+
+
+@given(st.lists(decimals(2, 0, 600), min_size=1, max_size=9), st.integers(3, 7))
+@settings(max_examples=300, deadline=None)
+def test_a_summary_as_a_database_computes_it_gives_the_same_score(
+    marks: list[Decimal], trim_from: int
+) -> None:
+    """The ranking service lets the database sum, count and find the extremes of the marks;
+    the rule applied to that summary must equal the rule applied to the marks themselves."""
+    summary = MarkSummary(
+        count=len(marks), total=sum(marks, Decimal(0)), lowest=min(marks), highest=max(marks)
+    )
+    kept = sorted(marks)[1:-1] if len(marks) >= trim_from else marks
+    expected = half_up_oracle(sum(map(Fraction, kept), Fraction(0)) / len(kept))
+    assert aggregate_summary(summary, trim_from) == expected == aggregate_marks(marks, trim_from)
