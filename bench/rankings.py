@@ -20,12 +20,12 @@ from sqlalchemy import event, insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from competition.extensions import db  # noqa: E402
-from competition.models import Contestant, Finalist, JudgeAssignment, Mark, Unit  # noqa: E402
-from competition.services import contests, results, users  # noqa: E402
-from competition.services.contests import ComponentSpec  # noqa: E402
-from tests.conftest import _create_database, make_app, migrate_to_head  # noqa: E402
-from tests.pgcluster import PostgresCluster  # noqa: E402
+from competition.extensions import db
+from competition.models import Contestant, Finalist, JudgeAssignment, Mark
+from competition.services import contests, users
+from competition.services.contests import ComponentSpec
+from tests.conftest import _create_database, make_app, migrate_to_head
+from tests.pgcluster import PostgresCluster
 
 TARGET_MS = 250
 JUDGES = 5
@@ -36,43 +36,53 @@ COMPONENTS = (
 )
 
 
-def populate(app, size: int) -> int:  # noqa: ANN001
+def populate(app, size: int) -> int:
     """An event whose final has `size` finalists, each fully marked by 5 judges."""
     rng = random.Random(size)
     with app.app_context():
         org = users.create_user("org", "organiser-pass", "organiser")
         contest = contests.create_contest("基准竞赛", "总工会")
-        ev = contests.create_event(contest, "数控铣工", components=COMPONENTS,
-                                   tie_breaks=("practical", "time_used"))
+        ev = contests.create_event(
+            contest, "数控铣工", components=COMPONENTS, tie_breaks=("practical", "time_used")
+        )
         units = [contests.create_unit(contest, f"单位{i}") for i in range(20)]
         judges = [users.create_user(f"judge{i}", "judge-password", "judge") for i in range(JUDGES)]
         for judge in judges:
             db.session.add(JudgeAssignment(event_id=ev.id, user_id=judge.id))
         db.session.flush()
         rows = [
-            {"event_id": ev.id, "unit_id": units[i % 20].id, "number": f"{i + 1:05d}",
-             "name": f"选手{i}"}
+            {
+                "event_id": ev.id,
+                "unit_id": units[i % 20].id,
+                "number": f"{i + 1:05d}",
+                "name": f"选手{i}",
+            }
             for i in range(size)
         ]
         db.session.execute(insert(Contestant), rows)
         ids = [c.id for c in db.session.scalars(db.select(Contestant).order_by(Contestant.id))]
         id_units = dict(db.session.execute(db.select(Contestant.id, Contestant.unit_id)).all())
-        db.session.execute(insert(Finalist), [
-            {"event_id": ev.id, "unit_id": id_units[cid], "contestant_id": cid} for cid in ids
-        ])
+        db.session.execute(
+            insert(Finalist),
+            [{"event_id": ev.id, "unit_id": id_units[cid], "contestant_id": cid} for cid in ids],
+        )
         final = ev.round("final")
         marks = []
         for cid in ids:
             for component in ev.components:
                 top = 100 if component.key != "time_used" else 300
                 for judge in judges:
-                    marks.append({
-                        "round_id": final.id, "contestant_id": cid, "component_id": component.id,
-                        "judge_id": judge.id,
-                        "value": Decimal(rng.randint(top * 50, top * 100)) / 100,
-                    })
+                    marks.append(
+                        {
+                            "round_id": final.id,
+                            "contestant_id": cid,
+                            "component_id": component.id,
+                            "judge_id": judge.id,
+                            "value": Decimal(rng.randint(top * 50, top * 100)) / 100,
+                        }
+                    )
         for start in range(0, len(marks), 20_000):
-            db.session.execute(insert(Mark), marks[start:start + 20_000])
+            db.session.execute(insert(Mark), marks[start : start + 20_000])
         db.session.commit()
         _ = org
         return ev.id
@@ -90,7 +100,7 @@ def measure(url: str, size: int, label: str) -> None:
     with app.app_context():
         engine = db.engine
 
-    def count(*args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def count(*args, **kwargs) -> None:
         statements.append(1)
 
     timings = []
@@ -107,9 +117,11 @@ def measure(url: str, size: int, label: str) -> None:
     ranked = len(response.get_json()["ranking"])
     median = statistics.median(timings)
     verdict = "ok" if size < 10_000 or median <= TARGET_MS else "OVER TARGET"
-    print(f"{label:<11} {size:>6} contestants ({ranked} ranked): results JSON "
-          f"{median:7.1f} ms median (target ≤ {TARGET_MS} ms at 10,000) {verdict}; "
-          f"{len(statements)} SQL statements")
+    print(
+        f"{label:<11} {size:>6} contestants ({ranked} ranked): results JSON "
+        f"{median:7.1f} ms median (target ≤ {TARGET_MS} ms at 10,000) {verdict}; "
+        f"{len(statements)} SQL statements"
+    )
     with app.app_context():
         db.engine.dispose()
 
