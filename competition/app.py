@@ -46,7 +46,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from competition import models  # noqa: F401  (registers the tables)
+    from competition import (
+        models,  # noqa: F401  (registers the tables)
+        ops,
+    )
     from competition.api import bp as api_bp
     from competition.cli import register_cli
     from competition.errors import register_error_handlers
@@ -57,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
     register_error_handlers(app)
+    ops.init_app(app)
     register_cli(app)
     return app
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from competition.errors import AppError
 from competition.extensions import db
@@ -69,6 +70,21 @@ def load_demo(if_empty: bool) -> None:
         click.echo(f"  {login.username:<16} {login.password:<16} {login.role}")
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(out: Path) -> None:
+    """Write a consistent copy of the live SQLite database to OUT."""
+    from competition.backup import BackupError, backup_sqlite
+
+    try:
+        pages = backup_sqlite(db.engine, out)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up {pages} pages to {out}.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(backup_command)

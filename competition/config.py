@@ -51,6 +51,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         )
         == "1",
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "PROXY_FIX": os.environ.get("PROXY_FIX", "0") == "1",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     }
     if env in {"development", "testing"} and not config["SECRET_KEY"]:
