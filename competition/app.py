@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
 from competition.config import load_config
-from competition.extensions import babel, csrf, db, login_manager, migrate
+from competition.extensions import babel, csrf, db, limiter, login_manager, migrate
 from competition.i18n import select_locale
 from competition.models.types import MAX_ID
 
@@ -45,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["get_locale"] = get_locale
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
 
     from competition import (
         models,  # noqa: F401  (registers the tables)

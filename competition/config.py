@@ -52,6 +52,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         == "1",
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "PROXY_FIX": os.environ.get("PROXY_FIX", "0") == "1",
+        # Per-process memory counts each gunicorn worker apart (limits × workers at worst);
+        # point it at Redis or Memcached (e.g. redis://localhost:6379) for exact shared counts.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     }
     if env in {"development", "testing"} and not config["SECRET_KEY"]:

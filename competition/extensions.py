@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,6 +28,7 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate(compare_type=True, render_as_batch=True)
 babel = Babel()
 login_manager = LoginManager()
+limiter = Limiter(key_func=get_remote_address)
 csrf = CSRFProtect()
 
 

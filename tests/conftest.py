@@ -20,7 +20,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from competition.app import create_app
-from competition.extensions import db
+from competition.extensions import db, limiter
 from tests.pgcluster import PostgresCluster
 
 BACKENDS = [
@@ -99,6 +99,7 @@ def database_url(database: Any, tmp_path: Path) -> str:
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
     app = make_app(database_url)
+    limiter.reset()  # counts live in this process's memory, shared by every test's app
     yield app
     with app.app_context():
         db.session.remove()

@@ -83,3 +83,34 @@ def test_backup_of_postgresql_points_to_pg_dump(app, runner, tmp_path):
     result = runner.invoke(args=["backup", str(tmp_path / "x")])
     assert result.exit_code != 0
     assert "pg_dump" in result.output
+
+
+def test_password_guessing_is_slowed_without_locking_everyone_out(app, client):
+    from tests.factories import PASSWORD, make_user
+
+    make_user(app, "target", "judge")
+    make_user(app, "bystander", "judge")
+    guess = {"username": "target", "password": "wrong-password"}
+    for _ in range(10):
+        assert client.post("/api/v1/tokens", json=guess).status_code == 401
+    locked = client.post("/api/v1/tokens", json={"username": "target", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert locked.get_json()["error"]["code"] == "too_many_requests"
+    # The same account from another machine, and another account from this one, still work.
+    elsewhere = client.post(
+        "/api/v1/tokens",
+        json={"username": "target", "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.0.0.8"},
+    )
+    assert elsewhere.status_code == 201
+    other = client.post("/api/v1/tokens", json={"username": "bystander", "password": PASSWORD})
+    assert other.status_code == 201
+
+
+def test_successful_sign_ins_do_not_count(app, client):
+    from tests.factories import PASSWORD, make_user
+
+    make_user(app, "busy", "judge")
+    for _ in range(15):
+        ok = client.post("/api/v1/tokens", json={"username": "busy", "password": PASSWORD})
+        assert ok.status_code == 201

@@ -22,6 +22,7 @@ from competition.api.support import (
 from competition.errors import NotFound, Unauthorized
 from competition.extensions import db
 from competition.models import AuditEntry, Contest, Contestant, JudgeAssignment, Unit
+from competition.ratelimits import sign_in_per_account, sign_in_per_address
 from competition.services import contests as contest_service
 from competition.services import marks as mark_service
 from competition.services import results as result_service
@@ -35,6 +36,8 @@ def _commit() -> None:
 
 # ---------------------------------------------------------------- tokens and users
 @bp.post("/tokens")
+@sign_in_per_address
+@sign_in_per_account
 def create_token() -> Response:
     data = load(schemas.TokenIn())
     user = user_service.authenticate(data["username"], data["password"])

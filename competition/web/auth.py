@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length
 
 from competition.extensions import db
 from competition.i18n import LANGUAGE_COOKIE, LANGUAGES, _, lazy_gettext
+from competition.ratelimits import sign_in_per_account, sign_in_per_address
 from competition.services import users as user_service
 from competition.web import bp
 from competition.web.support import safe_next
@@ -28,6 +29,8 @@ class LoginForm(FlaskForm):
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@sign_in_per_address
+@sign_in_per_account
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
