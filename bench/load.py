@@ -1,0 +1,264 @@
+"""Mark entry under load: 50 concurrent judges submit 10,000 marks to gunicorn on loopback.
+
+Run on SQLite and on PostgreSQL (a throwaway cluster). In the same run, the same client load
+goes to a bare Flask endpoint that inserts one row (bench/baseline_app.py) as the baseline.
+Prints, next to the targets: lost or duplicated marks (0), 5xx responses (0), p95 latency
+(≤ 50 ms), and throughput as a share of the baseline's (≥ 70 %).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select  # noqa: E402
+
+from competition.extensions import db  # noqa: E402
+from competition.models import Mark  # noqa: E402
+from competition.services import contests, users  # noqa: E402
+from tests.conftest import _create_database, make_app, migrate_to_head  # noqa: E402
+from tests.pgcluster import PostgresCluster, free_port  # noqa: E402
+
+JUDGES = 50
+CONTESTANTS = int(os.environ.get("BENCH_CONTESTANTS", "100"))
+COMPONENTS = ("theory", "practical")  # 50 × 100 × 2 = 10,000 marks
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+TARGET_P95_MS = 50
+TARGET_SHARE = 0.70
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+
+
+@dataclass
+class Run:
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    errors: int = 0
+    seconds: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def p95(self) -> float:
+        return statistics.quantiles(self.latencies, n=20)[18] * 1000
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds
+
+
+def prepare(url: str) -> tuple[int, list[str], list[int]]:
+    """An event with 100 contestants and 50 assigned judges; returns their tokens."""
+    migrate_to_head(url)
+    app = make_app(url)
+    with app.app_context():
+        contest = contests.create_contest("负载测试", "总工会")
+        event = contests.create_event(contest, "数控铣工")
+        unit = contests.create_unit(contest, "单位")
+        organiser = users.create_user("organiser", "organiser-pass", "organiser")
+        ids = [
+            contests.register_contestant(event, f"选手{n}", unit.id).id for n in range(CONTESTANTS)
+        ]
+        tokens = []
+        for n in range(JUDGES):
+            judge = users.create_user(f"judge{n:02d}", "judge-password", "judge")
+            contests.assign_judge(event, judge.id, organiser)
+            from datetime import timedelta
+
+            tokens.append(users.issue_token(judge, timedelta(hours=2)).token)
+        db.session.commit()
+        event_id = event.id
+        db.engine.dispose()
+    return event_id, tokens, ids
+
+
+def serve(app_spec: str, url: str, port: int) -> subprocess.Popen[bytes]:
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        SECRET_KEY="bench-" + "x" * 32,
+        COMPETITION_ENV="production",
+        SESSION_COOKIE_SECURE="0",
+    )
+    log = open(Path(tempfile.gettempdir()) / f"bench-gunicorn-{port}.log", "wb")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            GUNICORN,
+            "--workers",
+            str(WORKERS),
+            "--threads",
+            str(THREADS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            app_spec,
+        ],
+        cwd=ROOT if app_spec.startswith("wsgi") else ROOT / "bench",
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return process
+        time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"gunicorn did not start; see {log.name}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGINT)  # quick shutdown: the load is over
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def load(port: int, requests_by_client: list[list[tuple[str, str, bytes]]]) -> Run:
+    run = Run()
+
+    def client(batch: list[tuple[str, str, bytes]]) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for path, token, body in batch:
+            started = time.perf_counter()
+            for _attempt in range(3):
+                try:
+                    connection.request(
+                        "PUT",
+                        path,
+                        body=body,
+                        headers={
+                            "Authorization": f"Bearer {token}",
+                            "Content-Type": "application/json",
+                        },
+                    )
+                    response = connection.getresponse()
+                    response.read()
+                    status = response.status
+                    break
+                except (OSError, http.client.HTTPException):
+                    # The server closed an idle keep-alive connection: like a tablet on the
+                    # venue's Wi-Fi, send the (idempotent) PUT again on a new connection.
+                    connection.close()
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    with run.lock:
+                        run.errors += 1
+            else:
+                continue
+            elapsed = time.perf_counter() - started
+            with run.lock:
+                run.latencies.append(elapsed)
+                run.statuses[status] += 1
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(batch,)) for batch in requests_by_client]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def value_for(judge: int, contestant: int, component: int) -> Decimal:
+    return Decimal((judge * 7 + contestant * 13 + component * 29) % 10000) / 100
+
+
+def bench(label: str, url: str, baseline_url: str) -> None:
+    event_id, tokens, ids = prepare(url)
+    batches = []
+    for judge, token in enumerate(tokens):
+        batch = []
+        for n, contestant in enumerate(ids):
+            for c, key in enumerate(COMPONENTS):
+                body = json.dumps({"value": str(value_for(judge, n, c))}).encode()
+                path = f"/api/v1/events/{event_id}/rounds/preliminary/marks/{contestant}/{key}"
+                batch.append((path, token, body))
+        batches.append(batch)
+
+    port = free_port()
+    server = serve("wsgi:app", url, port)
+    try:
+        real = load(port, batches)
+    finally:
+        stop(server)
+    base_port = free_port()
+    baseline = serve("baseline_app:app", baseline_url, base_port)
+    try:
+        base_batches = [[("/row", "", body) for _, _, body in batch] for batch in batches]
+        base = load(base_port, base_batches)
+    finally:
+        stop(baseline)
+
+    app = make_app(url)
+    with app.app_context():
+        stored = db.session.scalar(select(func.count(Mark.id)))
+        distinct = db.session.scalar(
+            select(func.count()).select_from(
+                select(Mark.round_id, Mark.contestant_id, Mark.component_id, Mark.judge_id)
+                .distinct()
+                .subquery()
+            )
+        )
+        db.engine.dispose()
+    expected = JUDGES * CONTESTANTS * len(COMPONENTS)
+    server_errors = sum(n for status, n in real.statuses.items() if status >= 500)
+    share = real.throughput / base.throughput
+    print(
+        f"[{label}] {WORKERS} gunicorn workers × {THREADS} threads, {JUDGES} judges, "
+        f"{expected} marks"
+    )
+    print(
+        f"  marks stored {stored} (distinct {distinct}) of {expected}: "
+        f"lost {expected - distinct}, duplicated {stored - distinct}  (target 0, 0)"
+    )
+    print(
+        f"  responses {dict(real.statuses)}, reconnects {real.errors}; "
+        f"5xx {server_errors}  (target 0)"
+    )
+    print(
+        f"  p95 latency {real.p95:.1f} ms  (target ≤ {TARGET_P95_MS} ms); "
+        f"median {statistics.median(real.latencies) * 1000:.1f} ms"
+    )
+    print(
+        f"  throughput {real.throughput:.0f}/s vs baseline {base.throughput:.0f}/s "
+        f"(p95 {base.p95:.1f} ms) = {share:.0%}  (target ≥ {TARGET_SHARE:.0%})"
+    )
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        bench("SQLite", f"sqlite:///{folder}/load.sqlite3", f"sqlite:///{folder}/base.sqlite3")
+    cluster = PostgresCluster().start()
+    try:
+        bench(
+            "PostgreSQL",
+            _create_database(cluster.url(), "load"),
+            _create_database(cluster.url(), "baseline"),
+        )
+    finally:
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    main()
