@@ -56,7 +56,9 @@ def list_cohorts() -> Response:
         )
     elif not policy.is_organiser(user):
         query = query.where(False)
-    cohorts = db.session.scalars(query.distinct())
+    # One seat per expert and one trainee per login in a cohort: the joins add no duplicates
+    # (and PostgreSQL cannot DISTINCT a JSON column).
+    cohorts = db.session.scalars(query)
     return jsonify({"cohorts": schemas.CohortBriefOut(many=True).dump(cohorts)})
 
 

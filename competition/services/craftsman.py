@@ -192,7 +192,7 @@ def set_rubric(cohort: Cohort, items: Sequence[RubricItemSpec], actor: User) -> 
     problems = scoring.rubric_problems(rules) if rules else ()
     if problems:
         fields = _problem_fields(
-            problems,
+            [p for p in problems if p.code != "weights_sum"],
             "items",
             _RUBRIC_MESSAGES,
             {
