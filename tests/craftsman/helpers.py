@@ -40,6 +40,14 @@ def assert_error(response: Any, status: int, field: str | None = None) -> dict[s
     return error
 
 
+def assert_chinese(error: dict[str, Any]) -> None:
+    """Every message of an error is for a person, in Chinese: no English detail of the rules
+    leaks through."""
+    messages = [error["message"], *(m for ms in error["fields"].values() for m in ms)]
+    for message in messages:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in message), message
+
+
 @dataclass
 class Cohort:
     """A cohort with trainees (each with an own login) and a panel; `experts[0]` leads."""
@@ -101,9 +109,6 @@ class Cohort:
         }
 
 
-_counter = {"n": 0}
-
-
 def build_cohort(
     app: Flask,
     client: FlaskClient,
@@ -115,7 +120,7 @@ def build_cohort(
 ) -> Cohort:
     """A cohort with `trainees` trainees (logins trainee1…) and `experts` experts (expert1…,
     the first one the panel lead); `org` reuses an organiser for a second cohort."""
-    prefix = "" if org is None else f"c{len(name)}_{abs(hash(name)) % 10000}_"
+    prefix = "" if org is None else f"c{len(org.get('/cohorts')['cohorts']) + 1}_"
     org = org or organiser(app, client)
     cohort = org.post("/cohorts", {"name": name, "year": 2021})
     if rubric is not None:
