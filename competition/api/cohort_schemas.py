@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from competition.api.fields import (
     BaseSchema,
@@ -38,13 +38,33 @@ class Date(fields.Date):
     }
 
 
-class ScoreMap(fields.Dict):
-    """`{item key: score}`; each score as `DecimalValue` (a JSON number or a decimal string)."""
+class ScoreMap(fields.Field):
+    """`{item key: score}`, each score as `DecimalValue` takes it (a JSON number or a decimal
+    string). Errors are named by item (`items.content`), as the rubric's rules name them."""
 
-    default_error_messages = {"required": "必填", "null": "不能为空值", "invalid": "应为对象"}
+    default_error_messages = {
+        "required": "必填",
+        "null": "不能为空值",
+        "invalid": "应为对象：{{评分项代码: 分数}}",
+        "key": "评分项代码应为 1-32 个字符",
+    }
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(keys=String(validate=_length(32)), values=DecimalValue(), **kwargs)
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, dict):
+            raise self.make_error("invalid")
+        scores: dict[str, Decimal] = {}
+        errors: dict[str, list[str]] = {}
+        score = DecimalValue()
+        for key, raw in value.items():
+            if not 1 <= len(key) <= 32:
+                raise self.make_error("key")
+            try:
+                scores[key] = score.deserialize(raw)
+            except ValidationError as error:
+                errors[key] = list(error.messages)  # type: ignore[arg-type]
+        if errors:
+            raise ValidationError(errors)
+        return scores
 
 
 # ---------------------------------------------------------------- inputs
