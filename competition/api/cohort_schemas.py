@@ -47,11 +47,24 @@ class ScoreMap(fields.Field):
         "null": "不能为空值",
         "invalid": "应为对象：{{评分项代码: 分数}}",
         "key": "评分项代码应为 1-32 个字符",
+        "too_many": "评分项过多",
     }
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {
+            "type": "object",
+            "additionalProperties": {
+                "type": "string",
+                "description": "item score 0..100, decimal string (or a JSON number)",
+            },
+        }
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if not isinstance(value, dict):
             raise self.make_error("invalid")
+        if len(value) > 50:
+            raise self.make_error("too_many")
         scores: dict[str, Decimal] = {}
         errors: dict[str, list[str]] = {}
         score = DecimalValue()
@@ -133,11 +146,7 @@ class ReviewIn(BaseSchema):
     cohort's rule, checked by the service (422 naming the field)."""
 
     score = DecimalValue(load_default=None, allow_none=True)
-    items = ScoreMap(
-        load_default=None,
-        allow_none=True,
-        validate=validate.Length(max=50, error="评分项过多"),
-    )
+    items = ScoreMap(load_default=None, allow_none=True)
     shortcomings = String(required=True, validate=_length(COMMENT_MAX))
     suggestions = String(required=True, validate=_length(COMMENT_MAX))
 

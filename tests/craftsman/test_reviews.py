@@ -179,6 +179,8 @@ def test_a_rubric_score_is_rounded_half_up(app, client):
         ({"items": {**ITEMS, "content": "eighty"}}, "items.content"),
         ({"items": {**ITEMS, "content": None}}, "items.content"),
         ({"items": [90, 85]}, "items"),
+        ({"items": {f"k{n}": 80 for n in range(51)}}, "items"),
+        ({"items": {"": 80}}, "items"),
     ],
 )
 def test_a_rubric_review_must_fit_the_rubric(app, client, body, field):
