@@ -55,12 +55,14 @@ def create_user(name: str, role: str, display_name: str) -> None:
 def load_demo(if_empty: bool) -> None:
     """Load the reference CNC-milling contest with contestants, judges and marks."""
     from competition.demo import database_is_empty, load_demo_contest
+    from competition.demo_craftsman import load_demo_cohort
 
     if if_empty and not database_is_empty():
         click.echo("The database already holds data; demo not loaded.")
         return
     try:
         logins = load_demo_contest()
+        logins += load_demo_cohort()
         db.session.commit()
     except AppError as error:
         db.session.rollback()

@@ -314,6 +314,8 @@ _PATH_PARAMS = {
     "contestant_id": {"type": "integer"},
     "round": {"type": "string", "enum": ["preliminary", "final"]},
     "component_key": {"type": "string"},
+    "cohort_id": {"type": "integer"},
+    "trainee_id": {"type": "integer"},
 }
 
 
@@ -352,8 +354,10 @@ def build_spec() -> dict[str, Any]:
     plugin.converter.add_attribute_function(_decimal_field)  # type: ignore[union-attr]
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", schema=schemas.ErrorOut)
+    from competition.api.cohorts import OPERATIONS as COHORT_OPERATIONS
+
     paths: dict[str, dict[str, Any]] = {}
-    for op in OPERATIONS:
+    for op in OPERATIONS + COHORT_OPERATIONS:
         operation: dict[str, Any] = {
             "summary": op.summary,
             "tags": [op.tag],
@@ -399,6 +403,11 @@ def build_spec() -> dict[str, Any]:
                 "description": _ERROR_TEXT[status],
                 "content": {"application/json": {"schema": "Error"}},
             }
+        for key, value in op.extra.items():  # e.g. a multipart body, a file response
+            if isinstance(value, dict) and isinstance(operation.get(key), dict):
+                operation[key].update(value)
+            else:
+                operation[key] = value
         paths.setdefault(op.path, {})[op.method] = operation
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)

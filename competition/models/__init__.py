@@ -11,12 +11,22 @@ from competition.models.contests import (
     Round,
     Unit,
 )
+from competition.models.craftsman import (
+    Cohort,
+    CohortExpert,
+    Review,
+    ReviewSession,
+    RubricItem,
+    Trainee,
+)
 from competition.models.marks import Mark, TieResolution
 from competition.models.users import ApiToken, Role, User
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "Cohort",
+    "CohortExpert",
     "Component",
     "Contest",
     "Contestant",
@@ -24,9 +34,13 @@ __all__ = [
     "Finalist",
     "JudgeAssignment",
     "Mark",
+    "Review",
+    "ReviewSession",
     "Role",
     "Round",
+    "RubricItem",
     "TieResolution",
+    "Trainee",
     "Unit",
     "User",
 ]

@@ -1,4 +1,5 @@
-"""Pure scoring rules: marks to scores, scores to totals, totals to rankings and finalists.
+"""Pure scoring rules: marks to scores, scores to totals, totals to rankings and finalists;
+reviews of craftsman-class trial lectures to scores, bands and a cohort ranking.
 
 Deliberately free of Flask, SQLAlchemy and the rest of ``competition``: the rules that decide
 published places must be testable (and re-checkable by anyone) from plain values, and must not
@@ -29,8 +30,34 @@ from competition.scoring.ranking import (
     Resolution,
     rank_entries,
 )
+from competition.scoring.review import (
+    DEFAULT_BANDS,
+    FAIL,
+    Band,
+    BandScheme,
+    CohortRanking,
+    InvalidBands,
+    InvalidItemScores,
+    InvalidRubric,
+    Problem,
+    RankedTrainee,
+    Rubric,
+    RubricItem,
+    TraineeReviews,
+    band_problems,
+    item_score_problems,
+    rank_cohort,
+    rubric_problems,
+    rubric_score,
+    score_problem,
+)
 
 __all__ = [
+    "DEFAULT_BANDS",
+    "FAIL",
+    "Band",
+    "BandScheme",
+    "CohortRanking",
     "Component",
     "CountAboveRanked",
     "CountBelowMinimum",
@@ -38,15 +65,29 @@ __all__ = [
     "Entry",
     "FinalistError",
     "Incomplete",
+    "InvalidBands",
+    "InvalidItemScores",
+    "InvalidRubric",
     "MarkSummary",
+    "Problem",
     "RankedEntry",
+    "RankedTrainee",
     "Ranking",
     "RankingIncomplete",
     "Resolution",
+    "Rubric",
+    "RubricItem",
+    "TraineeReviews",
     "aggregate_marks",
     "aggregate_summary",
+    "band_problems",
+    "item_score_problems",
+    "rank_cohort",
     "rank_entries",
     "round_half_up",
+    "rubric_problems",
+    "rubric_score",
+    "score_problem",
     "select_finalists",
     "weighted_total",
 ]
