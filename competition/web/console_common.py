@@ -17,7 +17,13 @@ from competition.models import Contest, Event, Round, User
 from competition.services import contests as contest_service
 from competition.services import publication
 from competition.web import bp
-from competition.web.presenting import decided_by_text, plain_number, round_label, short_name
+from competition.web.presenting import (
+    contest_title,
+    decided_by_text,
+    plain_number,
+    round_label,
+    short_name,
+)
 from competition.web.support import role_required, signed_in_user
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -84,6 +90,7 @@ def unique(messages: Iterable[str]) -> list[str]:
 def _helpers() -> dict[str, Any]:
     return {
         "round_label": round_label,
+        "contest_title": contest_title,
         "decided_by_text": decided_by_text,
         "short_name": short_name,
         "display_code": access_codes.display,

@@ -12,11 +12,18 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from competition.i18n import _
-from competition.models import Event
+from competition.models import Contest, Event
 from competition.models.contests import FINAL, PRELIMINARY
 from competition.scoring.ranking import RESOLUTION
 
 _BRACKETS = re.compile(r"[（(].*?[)）]")
+
+
+def contest_title(contest: Contest) -> str:
+    """Edition and name (第五届 + 职工职业技能竞赛), unless the name already says the edition."""
+    if contest.edition and contest.edition not in contest.name:
+        return contest.edition + contest.name
+    return contest.name
 
 
 def round_label(kind: str) -> str:
