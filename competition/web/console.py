@@ -23,6 +23,7 @@ from wtforms import (
     FormField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -43,6 +44,7 @@ from competition.web.console_common import (
     contest_or_404,
     current_organiser,
     event_or_404,
+    form_status,
     organiser_page,
     show_refusal,
 )
@@ -51,6 +53,8 @@ COMPONENT_ROWS = 6
 TIE_BREAK_PLACES = 10
 HIGHER, LOWER = "higher", "lower"
 NOTICE_RANGE = lazy_gettext("公示期应为 0 到 60 个工作日")
+# The rules' messages are about the whole table of components: shown above it.
+RULE_FIELDS = {"components": "", "tie_breaks": ""}
 
 
 # ---------------------------------------------------------------- contests
@@ -103,7 +107,7 @@ def console_home() -> ResponseReturnValue:
     contests = db.session.scalars(
         select(Contest).options(selectinload(Contest.events)).order_by(Contest.id.desc())
     ).all()
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template(
         "web/console/home.html", contests=contests, form=form, errors=errors
     ), status
@@ -142,7 +146,7 @@ def console_contest(contest_id: int) -> ResponseReturnValue:
 def _contest_page(
     contest: Contest, form: ContestForm, units_form: UnitsForm, errors: list[str]
 ) -> ResponseReturnValue:
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template(
         "web/console/contest.html",
         contest=contest,
@@ -186,12 +190,16 @@ class ComponentRow(Form):
     max_score = StringField(lazy_gettext("满分"), validators=[Optional(), Length(max=20)])
     direction = SelectField(
         lazy_gettext("比较方向"),
-        choices=[(HIGHER, lazy_gettext("越高越好")), (LOWER, lazy_gettext("越低越好"))],
+        choices=[
+            SelectChoice(HIGHER, lazy_gettext("越高越好")),
+            SelectChoice(LOWER, lazy_gettext("越低越好")),
+        ],
         default=HIGHER,
     )
     tie_break = SelectField(
         lazy_gettext("同分比较顺序"),
-        choices=[("", "—")] + [(str(i), str(i)) for i in range(1, TIE_BREAK_PLACES + 1)],
+        choices=[SelectChoice("", "—")]
+        + [SelectChoice(str(i)) for i in range(1, TIE_BREAK_PLACES + 1)],
         default="",
     )
 
@@ -367,7 +375,7 @@ def _event_form_page(
     form: EventForm, contest: Contest, event: Event | None, errors: list[str]
 ) -> ResponseReturnValue:
     locked = event is not None and _rules_locked(event)
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template(
         "web/console/event_form.html",
         form=form,
@@ -401,7 +409,7 @@ def console_new_event(contest_id: int) -> ResponseReturnValue:
                 event.notice_working_days = form.notice_working_days.data
                 db.session.commit()
             except AppError as error:
-                errors = show_refusal(form, error)
+                errors = show_refusal(form, error, RULE_FIELDS)
             else:
                 flash(_("赛项已创建。下一步：登记选手。"), "success")
                 return redirect(url_for("web.console_event", event_id=event.id))
@@ -434,7 +442,7 @@ def console_edit_event(event_id: int) -> ResponseReturnValue:
                 )
                 db.session.commit()
             except AppError as error:
-                errors = show_refusal(form, error)
+                errors = show_refusal(form, error, RULE_FIELDS)
                 event = event_or_404(event_id)
             else:
                 flash(_("赛项设置已保存。"), "success")
@@ -478,7 +486,9 @@ class ContestantForm(FlaskForm):
 
 def _contestant_form(event: Event) -> ContestantForm:
     form = ContestantForm()
-    form.unit_id.choices = [(0, _("请选择单位"))] + [(u.id, u.name) for u in event.contest.units]
+    form.unit_id.choices = [SelectChoice(0, _("请选择单位"))] + [
+        SelectChoice(u.id, u.name) for u in event.contest.units
+    ]
     return form
 
 
@@ -517,7 +527,7 @@ def console_contestants(event_id: int) -> ResponseReturnValue:
         .options(selectinload(Contestant.unit), selectinload(Contestant.finalist))
         .order_by(Contestant.number)
     ).all()
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template(
         "web/console/contestants.html",
         event=event,
@@ -576,8 +586,8 @@ class AssignJudgeForm(FlaskForm):
 
 
 def _judge_forms(event: Event) -> tuple[NewJudgeForm, AssignJudgeForm]:
-    scopes = [(0, _("决赛（组委会裁判组）"))] + [
-        (u.id, _("%(unit)s 初赛组委会", unit=u.name)) for u in event.contest.units
+    scopes = [SelectChoice(0, _("决赛（组委会裁判组）"))] + [
+        SelectChoice(u.id, _("%(unit)s 初赛组委会", unit=u.name)) for u in event.contest.units
     ]
     new_form = NewJudgeForm(prefix="new")
     assign_form = AssignJudgeForm(prefix="assign")
@@ -590,7 +600,8 @@ def _judge_forms(event: Event) -> tuple[NewJudgeForm, AssignJudgeForm]:
         .order_by(User.username)
     ).all()
     assign_form.user_id.choices = [
-        (u.id, f"{u.username}（{u.display_name}）" if u.display_name else u.username) for u in free
+        SelectChoice(u.id, f"{u.username}（{u.display_name}）" if u.display_name else u.username)
+        for u in free
     ]
     return new_form, assign_form
 
@@ -605,7 +616,7 @@ def _judges_page(
         .order_by(JudgeAssignment.unit_id.is_not(None), JudgeAssignment.id)
     ).all()
     units = {u.id: u for u in event.contest.units}
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template(
         "web/console/judges.html",
         event=event,

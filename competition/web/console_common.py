@@ -3,10 +3,11 @@ by id, putting a service's refusal next to the form field it is about, template 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
+from flask import g, request
 from flask_wtf import FlaskForm
 
 from competition import access_codes, policy
@@ -70,11 +71,12 @@ def show_refusal(
     names to the form's); whatever has no field comes back as general messages, the headline
     first. The session is rolled back: nothing of the refused change stays."""
     db.session.rollback()
+    g.refusal_status = error.status
     fields = fields or {}
     general = [error.message]
     for name, messages in error.fields.items():
         target = fields.get(name, name)
-        field = getattr(form, target, None) if form is not None else None
+        field = getattr(form, target, None) if form is not None and target else None
         if field is not None and hasattr(field, "errors"):
             field.errors = [*list(field.errors), *messages]
         else:
@@ -82,8 +84,12 @@ def show_refusal(
     return general
 
 
-def unique(messages: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(messages))
+def form_status() -> int:
+    """200 for a form shown; for a form sent back with messages, the refusal's status (409 for
+    a conflict, 422 for bad values)."""
+    if request.method != "POST":
+        return 200
+    return int(g.get("refusal_status", 422))
 
 
 @bp.app_context_processor
