@@ -60,14 +60,11 @@ def test_console_forms_refuse_a_judge_without_changing_anything(app, client):
 
 def test_posting_a_console_form_without_the_csrf_token_is_refused(app, client):
     make_user(app, "boss", "organiser")
-    boss = sign_in(client, "boss")
+    sign_in(client, "boss")
     response = client.post("/console", data={"name": "x", "host": "y", "notice_working_days": "5"})
     assert response.status_code == 400
     assert "页面已过期" in response.get_data(as_text=True)
-    assert "x" not in [
-        c["name"] for c in Pages(client).client.get("/api/v1/contests").get_json()["contests"]
-    ]
-    assert boss
+    assert client.get("/api/v1/contests").get_json()["contests"] == []
 
 
 @pytest.mark.parametrize("kind", ["preliminary", "final"])
