@@ -73,7 +73,7 @@ translations: install
 	$(BIN)/pybabel -q extract -F competition/translations/babel.cfg -k lazy_gettext -k N_ \
 	  --sort-by-file --no-wrap -o competition/translations/messages.pot .
 	if [ -f competition/translations/en/LC_MESSAGES/messages.po ]; then \
-	  $(BIN)/pybabel -q update --no-wrap -N -i competition/translations/messages.pot \
+	  $(BIN)/pybabel -q update --no-wrap --ignore-obsolete -N -i competition/translations/messages.pot \
 	    -d competition/translations; \
 	else \
 	  $(BIN)/pybabel -q init --no-wrap -i competition/translations/messages.pot \

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from competition.api.schemas import ContestantIn
 from competition.errors import Conflict, Invalid
 from competition.extensions import db
+from competition.i18n import N_
 from competition.models import Contestant, Event, Unit, User
 from competition.models.contests import PRELIMINARY
 from competition.services import audit
@@ -42,6 +43,22 @@ _SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
+class Note:
+    """A message about a row: a catalog message with %(name)s places and their values, so a
+    page can show it in the reader's language; str() gives it in Chinese."""
+
+    template: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    def __str__(self) -> str:
+        return self.template % dict(self.params) if self.params else self.template
+
+
+def _note(template: str, **params: object) -> Note:
+    return Note(template, tuple((k, str(v)) for k, v in params.items()))
+
+
+@dataclass(frozen=True)
 class ImportRow:
     """One row of the file as it would be registered, with what stops it."""
 
@@ -50,8 +67,8 @@ class ImportRow:
     unit: str
     id_number: str | None
     number: str | None
-    problems: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
+    problems: tuple[Note, ...] = ()
+    notes: tuple[Note, ...] = ()
     new_unit: bool = False
 
     @property
@@ -111,21 +128,25 @@ def _find_header(rows: Sequence[Sequence[Value]]) -> tuple[int, dict[str, int]]:
     )
 
 
-def _field_problems(name: str, id_number: str | None, number: str | None) -> list[str]:
+def _field_problems(name: str, id_number: str | None, number: str | None) -> list[Note]:
     """The registration rules for one row: the API's input schema, then the ID checksum."""
-    problems: list[str] = []
+    problems: list[Note] = []
     try:
         ContestantIn().load({"name": name, "unit_id": 1, "number": number})
     except ValidationError as error:
         messages = error.messages if isinstance(error.messages, dict) else {}
-        labels = {"name": "姓名", "number": "参赛号"}
-        for key, label in labels.items():
-            for message in messages.get(key, []):
-                problems.append("缺少姓名" if key == "name" and not name else f"{label}：{message}")
+        for message in messages.get("name", []):
+            problems.append(
+                _note(N_("缺少姓名"))
+                if not name
+                else _note(N_("姓名：%(message)s"), message=message)
+            )
+        for message in messages.get("number", []):
+            problems.append(_note(N_("参赛号：%(message)s"), message=message))
     if id_number is not None:
         problem = contest_service.check_id_number(id_number)
         if problem:
-            problems.append(problem)
+            problems.append(_note(problem))  # the service's own message (in the catalog)
     return problems
 
 
@@ -164,32 +185,41 @@ def preview(event: Event, data: bytes, filename: str, create_units: bool = False
         draft.id_number = _text(id_value).replace(" ", "").upper() or None
         if isinstance(id_value, int | float) and not isinstance(id_value, bool):
             draft.problems.append(
-                "身份证号被 Excel 存成了数字，后几位已经丢失；请把该列设为“文本”后重新填写"
+                _note(
+                    N_("身份证号被 Excel 存成了数字，后几位已经丢失；请把该列设为“文本”后重新填写")
+                )
             )
             draft.id_number = None
         draft.number = _text(number_value) or None
         draft.problems.extend(_field_problems(name, draft.id_number, draft.number))
         if not unit:
-            draft.problems.append("缺少单位")
+            draft.problems.append(_note(N_("缺少单位")))
         elif unit not in units:
             if len(unit) > 200:
-                draft.problems.append("单位名称过长（最多 200 个字）")
+                draft.problems.append(_note(N_("单位名称过长（最多 200 个字）")))
             elif create_units:
                 draft.new_unit = True
             else:
-                draft.problems.append(f"单位“{unit}”未在本竞赛登记")
+                draft.problems.append(_note(N_("单位“%(unit)s”未在本竞赛登记"), unit=unit))
         if draft.id_number in by_id_number:
             existing = by_id_number[draft.id_number]
-            draft.problems.append(f"该身份证号已在本赛项登记（参赛号 {existing.number}）")
+            draft.problems.append(
+                _note(N_("该身份证号已在本赛项登记（参赛号 %(number)s）"), number=existing.number)
+            )
         if draft.number in by_number:
-            draft.problems.append(f"参赛号 {draft.number} 已被使用")
+            draft.problems.append(_note(N_("参赛号 %(number)s 已被使用"), number=draft.number))
         if unit in units and (name, units[unit].id) in by_name_unit:
             same = by_name_unit[(name, units[unit].id)]
-            draft.notes.append(f"本单位已有同名选手（参赛号 {same.number}），请确认不是同一人")
+            draft.notes.append(
+                _note(
+                    N_("本单位已有同名选手（参赛号 %(number)s），请确认不是同一人"),
+                    number=same.number,
+                )
+            )
         drafts.append(draft)
 
-    _mark_duplicates(drafts, "id_number", "身份证号")
-    _mark_duplicates(drafts, "number", "参赛号")
+    _mark_duplicates(drafts, "id_number", N_("身份证号与第 %(lines)s 行重复"))
+    _mark_duplicates(drafts, "number", N_("参赛号与第 %(lines)s 行重复"))
     if not drafts:
         raise Invalid("文件里只有表头，没有选手", {"file": ["没有选手"]})
     missing = tuple(dict.fromkeys(d.unit for d in drafts if d.new_unit or _unknown(d, units)))
@@ -212,8 +242,8 @@ class _Draft:
     unit: str
     id_number: str | None = None
     number: str | None = None
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    problems: list[Note] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     new_unit: bool = False
 
     def freeze(self) -> ImportRow:
@@ -229,7 +259,7 @@ class _Draft:
         )
 
 
-def _mark_duplicates(drafts: list[_Draft], key: str, label: str) -> None:
+def _mark_duplicates(drafts: list[_Draft], key: str, template: str) -> None:
     lines: dict[str, list[int]] = defaultdict(list)
     for draft in drafts:
         value = getattr(draft, key)
@@ -239,8 +269,7 @@ def _mark_duplicates(drafts: list[_Draft], key: str, label: str) -> None:
         value = getattr(draft, key)
         others = [n for n in lines.get(value, []) if n != draft.line] if value else []
         if others:
-            where = "、".join(f"第 {n} 行" for n in others)
-            draft.problems.append(f"{label}与{where}重复")
+            draft.problems.append(_note(template, lines="、".join(map(str, others))))
 
 
 def store(event: Event, checked: ImportPreview, actor: User) -> list[Contestant]:
@@ -252,7 +281,11 @@ def store(event: Event, checked: ImportPreview, actor: User) -> list[Contestant]
     if not checked.can_store:
         raise Invalid(
             f"还有 {len(checked.bad_rows)} 行有误，请改正后重新上传",
-            {"rows": [f"第 {r.line} 行：{'；'.join(r.problems)}" for r in checked.bad_rows]},
+            {
+                "rows": [
+                    f"第 {r.line} 行：{'；'.join(map(str, r.problems))}" for r in checked.bad_rows
+                ]
+            },
         )
     units = {u.name: u for u in event.contest.units}
     if checked.create_units:

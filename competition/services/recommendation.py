@@ -44,7 +44,7 @@ class UnitRecommendation:
     count: int  # the count shown: the stored one, or the event's minimum
     stored_count: int  # finalists recommended so far (0: none yet)
     standings: tuple[Standing, ...]
-    problem: str | None  # why `count` cannot be recommended now, from the scoring rule
+    problem: scoring.FinalistError | None  # why `count` cannot be recommended now
     above_cut: scoring.RankedEntry | None  # the last one in
     below_cut: scoring.RankedEntry | None  # the first one out
 
@@ -64,7 +64,7 @@ def unit_recommendation(event: Event, unit: Unit, count: int | None = None) -> U
     try:
         scoring.select_finalists(ranking, count, event.min_finalists_per_unit)
     except scoring.FinalistError as error:
-        problem = error.message
+        problem = error
     cut_group: set[int] = set()
     if 0 < count < len(ranking.ranked):
         last_in, first_out = ranking.ranked[count - 1], ranking.ranked[count]

@@ -21,6 +21,7 @@ from competition.web import bp
 from competition.web.presenting import (
     contest_title,
     decided_by_text,
+    finalist_problem_text,
     plain_number,
     round_label,
     short_name,
@@ -73,14 +74,15 @@ def show_refusal(
     db.session.rollback()
     g.refusal_status = error.status
     fields = fields or {}
-    general = [error.message]
+    general = [_(error.message)]
     for name, messages in error.fields.items():
+        translated = [_(m) for m in messages]
         target = fields.get(name, name)
         field = getattr(form, target, None) if form is not None and target else None
         if field is not None and hasattr(field, "errors"):
-            field.errors = [*list(field.errors), *messages]
+            field.errors = [*list(field.errors), *translated]
         else:
-            general.extend(m for m in messages if m not in general)
+            general.extend(m for m in translated if m not in general)
     return general
 
 
@@ -95,9 +97,14 @@ def form_status() -> int:
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
     return {
+        # For messages that are data (a service's refusal, an import row's problem): translated
+        # when the catalog knows them, and escaped like any text. The templates' own `_()`
+        # marks its result safe, so it must only ever see literal strings.
+        "translate": _,
         "round_label": round_label,
         "contest_title": contest_title,
         "decided_by_text": decided_by_text,
+        "finalist_problem_text": finalist_problem_text,
         "short_name": short_name,
         "display_code": access_codes.display,
         "notice_status": publication.notice_status,

@@ -14,6 +14,13 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from competition.i18n import _
 from competition.models import Contest, Event
 from competition.models.contests import FINAL, PRELIMINARY
+from competition.scoring import (
+    CountAboveRanked,
+    CountBelowMinimum,
+    CutInsideTie,
+    FinalistError,
+    RankingIncomplete,
+)
 from competition.scoring.ranking import RESOLUTION
 
 _BRACKETS = re.compile(r"[（(].*?[)）]")
@@ -49,6 +56,37 @@ def decided_by_text(event: Event, decided_by: str | None) -> str:
     if component.higher_is_better:
         return _("%(name)s成绩高", name=name)
     return _("%(name)s少", name=name)
+
+
+def finalist_problem_text(error: FinalistError) -> str:
+    """Why a unit's recommendation cannot go ahead, in the reader's language; the numbers come
+    from the rule's own error (scoring.select_finalists decides, this only says it)."""
+    if isinstance(error, CountBelowMinimum):
+        return _(
+            "决赛人数不得少于 %(minimum)d 名，现为 %(count)d 名",
+            minimum=error.minimum,
+            count=error.count,
+        )
+    if isinstance(error, CountAboveRanked):
+        return _(
+            "决赛人数 %(count)d 名超过本单位初赛已排名的 %(ranked)d 名",
+            count=error.count,
+            ranked=error.ranked,
+        )
+    if isinstance(error, RankingIncomplete):
+        return _(
+            "本单位初赛尚有 %(count)d 名选手成绩不全，排名未定，暂不能推荐决赛选手",
+            count=len(error.contestant_ids),
+        )
+    if isinstance(error, CutInsideTie):
+        return _(
+            "第 %(count)d 名与第 %(next)d 名并列未定（%(size)d 名选手同分），"
+            "请先裁定并列名次再推荐决赛选手",
+            count=error.count,
+            next=error.count + 1,
+            size=len(error.group),
+        )
+    return error.message
 
 
 def highest_total(event: Event) -> Decimal:

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from competition.extensions import db
-from tests.factories import PASSWORD, Api, build_world, make_user, mark
+from tests.factories import PASSWORD, Api, World, build_world, make_user, mark
 
 _TOKEN = re.compile(r'name="(?:[\w-]*-)?csrf_token"[^>]*value="([^"]+)"')
 _TAGS = re.compile(r"<[^>]+>")
@@ -87,10 +87,15 @@ def organiser_pages(app: Flask, client: FlaskClient, username: str = "boss") -> 
     return sign_in(client, username)
 
 
-def scored_preliminary(app: Flask, client: FlaskClient, marks: dict[int, list[tuple[Any, Any]]]):
-    """A contest with two units of four; `marks[unit index]` gives each contestant's
+def scored_preliminary(
+    app: Flask,
+    client: FlaskClient,
+    marks: dict[int, list[tuple[Any, Any]]],
+    event: dict[str, Any] | None = None,
+) -> tuple[World, Api]:
+    """A contest with a unit per entry of `marks`, whose list gives each contestant's
     (theory, practical) in the preliminary, marked by one final-panel judge."""
-    world = build_world(app, client, per_unit=(4, 4))
+    world = build_world(app, client, per_unit=[len(m) for m in marks.values()], event=event)
     _judge_id, judge_api = _judge(app, client, world.org, world.event_id)
     for index, unit_id in enumerate(world.units):
         for contestant_id, (theory, practical) in zip(
