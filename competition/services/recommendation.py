@@ -52,6 +52,12 @@ class UnitRecommendation:
     def ready(self) -> bool:
         return self.problem is None
 
+    @property
+    def count_fits(self) -> bool:
+        """False when the count itself is impossible (below the minimum, or more than the unit
+        has ranked): then nobody "goes through" at it."""
+        return not isinstance(self.problem, scoring.CountBelowMinimum | scoring.CountAboveRanked)
+
 
 def unit_recommendation(event: Event, unit: Unit, count: int | None = None) -> UnitRecommendation:
     round_ = event.round(PRELIMINARY)
