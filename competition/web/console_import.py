@@ -31,7 +31,7 @@ from flask_wtf.file import FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from competition import policy
-from competition.errors import AppError, error_page
+from competition.errors import HTTP_CODES, AppError, error_page
 from competition.extensions import db
 from competition.i18n import _, lazy_gettext
 from competition.models import Event
@@ -60,7 +60,10 @@ class UploadForm(FlaskForm):
 
 
 def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
+    """IMPORT_FOLDER if set (tests use a temporary one), else `imports` in the instance folder."""
+    folder = Path(
+        current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / "imports"
+    )
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -204,6 +207,8 @@ def _too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
     """An upload over the limit: on the import page, say so there; elsewhere the usual page."""
     limit_mb = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
     message = _("文件过大：上传的文件不能超过 %(mb)d MB。", mb=limit_mb)
+    if request.endpoint != "web.console_import":
+        return error_page(413, HTTP_CODES[413][1])
     if (
         request.endpoint == "web.console_import"
         and request.view_args

@@ -25,6 +25,11 @@ def _first_database_only(database):
         pytest.skip(f"browser tests run on {BACKENDS[0]} only")
 
 
+@pytest.fixture(autouse=True)
+def _import_folder(app, tmp_path):
+    app.config["IMPORT_FOLDER"] = str(tmp_path / "imports")
+
+
 def _workbook(rows: list[list[str]]) -> bytes:
     workbook = Workbook()
     for row in rows:

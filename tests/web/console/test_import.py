@@ -116,6 +116,9 @@ def test_a_clean_file_is_stored_whole_after_confirmation(app, client):
         status=200,
     )
     assert "已导入 3 名选手" in text_of(done.get_data(as_text=True))
+    from pathlib import Path
+
+    assert list(Path(app.config["IMPORT_FOLDER"]).iterdir()) == []  # the upload is gone
     with app.app_context():
         stored = db.session.scalars(
             select(Contestant).where(Contestant.event_id == world.event_id)
