@@ -37,7 +37,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-install: system-deps $(VENV)/.installed
+# Compiled catalogs (.mo) are build output, not source: made here from the committed .po files.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard competition/translations/*/LC_MESSAGES/messages.po))
+
+competition/translations/%/LC_MESSAGES/messages.mo: competition/translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel -q compile -d competition/translations -l $* -i $< -o $@
+
+install: system-deps $(VENV)/.installed $(CATALOGS)
 
 migrate: install
 	COMPETITION_ENV=$${COMPETITION_ENV:-development} $(BIN)/flask --app wsgi db upgrade
@@ -64,14 +70,16 @@ bench: install
 
 # Extract messages from code and templates, update the English catalog, compile every catalog.
 translations: install
-	$(BIN)/pybabel extract -q -F competition/translations/babel.cfg -k lazy_gettext \
-	  -o competition/translations/messages.pot .
+	$(BIN)/pybabel -q extract -F competition/translations/babel.cfg -k lazy_gettext -k N_ \
+	  --sort-by-file --no-wrap -o competition/translations/messages.pot .
 	if [ -f competition/translations/en/LC_MESSAGES/messages.po ]; then \
-	  $(BIN)/pybabel update -q -i competition/translations/messages.pot -d competition/translations; \
+	  $(BIN)/pybabel -q update --no-wrap --ignore-obsolete -N -i competition/translations/messages.pot \
+	    -d competition/translations; \
 	else \
-	  $(BIN)/pybabel init -q -i competition/translations/messages.pot -d competition/translations -l en; \
+	  $(BIN)/pybabel -q init --no-wrap -i competition/translations/messages.pot \
+	    -d competition/translations -l en; \
 	fi
-	$(BIN)/pybabel compile -q -d competition/translations
+	$(BIN)/pybabel -q compile -d competition/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

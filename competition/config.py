@@ -7,6 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from competition.workdays import parse_dates
+
 
 class ConfigError(RuntimeError):
     """Raised at start-up when the environment cannot give a safe configuration."""
@@ -14,6 +16,13 @@ class ConfigError(RuntimeError):
 
 def _default_database_url(instance_path: str) -> str:
     return "sqlite:///" + str(Path(instance_path) / "competition.sqlite3")
+
+
+def _dates(variable: str) -> frozenset[Any]:
+    try:
+        return parse_dates(os.environ.get(variable))
+    except ValueError as error:
+        raise ConfigError(f"{variable}: {error}") from error
 
 
 def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -57,6 +66,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        # Public holidays and the weekend days worked instead (调休), for the notice period (公示):
+        # ISO dates or ranges, e.g. HOLIDAYS="2026-10-01..2026-10-07" WORKING_WEEKENDS="2026-10-10".
+        "HOLIDAYS": _dates("HOLIDAYS"),
+        "WORKING_WEEKENDS": _dates("WORKING_WEEKENDS"),
     }
     if env in {"development", "testing"} and not config["SECRET_KEY"]:
         config["SECRET_KEY"] = f"{env}-only-not-secret"

@@ -13,22 +13,23 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from competition.extensions import db
+from competition.i18n import N_
 
 FieldErrors = dict[str, Any]
 
 # A person reads these; the `code` word is for programs.
 HTTP_CODES: dict[int, tuple[str, str]] = {
-    400: ("bad_request", "请求格式不正确"),
-    401: ("unauthorized", "未登录或登录已失效"),
-    403: ("forbidden", "无权进行此操作"),
-    404: ("not_found", "未找到"),
-    405: ("method_not_allowed", "不支持此请求方法"),
-    409: ("conflict", "当前状态不允许此操作"),
-    413: ("too_large", "请求内容过大"),
-    415: ("unsupported_media_type", "请求内容类型不受支持"),
-    422: ("invalid", "提交的数据有误"),
-    429: ("too_many_requests", "请求过于频繁，请稍后再试"),
-    500: ("server_error", "服务器内部错误，请稍后再试"),
+    400: ("bad_request", N_("请求格式不正确")),
+    401: ("unauthorized", N_("未登录或登录已失效")),
+    403: ("forbidden", N_("无权进行此操作")),
+    404: ("not_found", N_("未找到")),
+    405: ("method_not_allowed", N_("不支持此请求方法")),
+    409: ("conflict", N_("当前状态不允许此操作")),
+    413: ("too_large", N_("请求内容过大")),
+    415: ("unsupported_media_type", N_("请求内容类型不受支持")),
+    422: ("invalid", N_("提交的数据有误")),
+    429: ("too_many_requests", N_("请求过于频繁，请稍后再试")),
+    500: ("server_error", N_("服务器内部错误，请稍后再试")),
 }
 
 
@@ -104,7 +105,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def handle_csrf_error(error: CSRFError) -> Any:
-        return error_page(400, "页面已过期或来源不明，请刷新页面后重试。")
+        return error_page(400, N_("页面已过期或来源不明，请刷新页面后重试。"))
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(error: HTTPException) -> Any:

@@ -15,9 +15,17 @@ LANGUAGE_COOKIE = "lang"
 
 _ = gettext
 
+
+def N_(message: str) -> str:
+    """Marks a message for the catalog without translating it here: it is translated where it
+    is shown (the error page translates the API's Chinese messages for an English reader)."""
+    return message
+
+
 __all__ = [
     "LANGUAGES",
     "LANGUAGE_COOKIE",
+    "N_",
     "_",
     "gettext",
     "lazy_gettext",

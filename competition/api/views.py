@@ -25,6 +25,7 @@ from competition.models import AuditEntry, Contest, Contestant, JudgeAssignment,
 from competition.ratelimits import sign_in_per_account, sign_in_per_address
 from competition.services import contests as contest_service
 from competition.services import marks as mark_service
+from competition.services import publication
 from competition.services import results as result_service
 from competition.services import users as user_service
 from competition.services.contests import ComponentSpec
@@ -334,7 +335,7 @@ def publish(event_id: int, round_kind: str) -> Response:
     event = contest_service.get_event(event_id)
     round_ = contest_service.get_round(event, round_kind)
     policy.require_organiser(user)
-    round_ = result_service.publish_round(event, round_, user)
+    round_ = publication.publish(event, round_, user)
     _commit()
     return respond(schemas.RoundOut(), round_)
 

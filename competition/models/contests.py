@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from competition.access_codes import new_access_code
 from competition.extensions import db
 from competition.models.types import ExactDecimal, UTCDateTime, utcnow
 
@@ -29,6 +30,9 @@ class Contest(db.Model):
     edition: Mapped[str] = mapped_column(String(50), default="")
     co_hosts: Mapped[str] = mapped_column(String(200), default="")
     theme: Mapped[str] = mapped_column(String(200), default="")
+    # 公示期: how many working days published results stay open to objections (an event may
+    # override it).
+    notice_working_days: Mapped[int] = mapped_column(default=5, server_default="5")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     units: Mapped[list[Unit]] = relationship(back_populates="contest", order_by="Unit.id")
@@ -62,6 +66,8 @@ class Event(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     group_name: Mapped[str] = mapped_column(String(50))
     min_finalists_per_unit: Mapped[int]
+    # None: the contest's notice period applies.
+    notice_working_days: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     contest: Mapped[Contest] = relationship(back_populates="events")
@@ -113,6 +119,8 @@ class Round(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The last day of the public notice period (公示), fixed when the round is published.
+    notice_ends_on: Mapped[date | None]
 
     event: Mapped[Event] = relationship(back_populates="rounds")
 
@@ -126,6 +134,7 @@ class Contestant(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "number"),
         UniqueConstraint("event_id", "id_number"),
+        UniqueConstraint("access_code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,6 +143,9 @@ class Contestant(db.Model):
     number: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(100))
     id_number: Mapped[str | None] = mapped_column(String(18))
+    # Printed on the admission slip: with the contest number it opens the personal look-up.
+    # Never derived from the identity number.
+    access_code: Mapped[str] = mapped_column(String(16), default=new_access_code)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     unit: Mapped[Unit] = relationship()

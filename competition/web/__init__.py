@@ -8,4 +8,8 @@ from flask import Blueprint
 
 bp = Blueprint("web", __name__)
 
+import competition.web.console  # noqa: E402
+import competition.web.console_import  # noqa: E402
+import competition.web.console_results  # noqa: E402
+import competition.web.public  # noqa: E402,F401
 from competition.web import auth, pages  # noqa: E402,F401

@@ -1,0 +1,147 @@
+"""Changing a contest's or an event's settings after they were created.
+
+Names, hosts and the notice period can change any time before the results are out. An event's
+rules (components, weights, tie-break chain, minimum finalists) can change only until the first
+mark is entered: after that a changed weight would silently change totals judges have already
+produced. The rules are checked by `services.contests.validate_event_rules`, as at creation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from competition.errors import Conflict, Invalid
+from competition.extensions import db
+from competition.models import AuditEntry, Component, Contest, Event, Mark, User
+from competition.services import audit
+from competition.services.contests import ComponentSpec, validate_event_rules
+from competition.services.publication import MAX_NOTICE_WORKING_DAYS
+
+CONTEST_FIELDS = ("name", "host", "edition", "co_hosts", "theme", "notice_working_days")
+
+
+def check_notice_days(value: int | None, allow_none: bool) -> dict[str, list[str]]:
+    if value is None:
+        return {} if allow_none else {"notice_working_days": ["请填写公示期天数"]}
+    if not 0 <= value <= MAX_NOTICE_WORKING_DAYS:
+        return {"notice_working_days": [f"公示期应为 0 到 {MAX_NOTICE_WORKING_DAYS} 个工作日"]}
+    return {}
+
+
+def update_contest(contest: Contest, actor: User, **values: object) -> Contest:
+    unknown = set(values) - set(CONTEST_FIELDS)
+    if unknown:
+        raise TypeError(f"not contest settings: {sorted(unknown)}")
+    notice = values.get("notice_working_days", contest.notice_working_days)
+    errors = check_notice_days(notice, allow_none=False)  # type: ignore[arg-type]
+    if errors:
+        raise Invalid("竞赛设置有误", errors)
+    changed = {k: v for k, v in values.items() if getattr(contest, k) != v}
+    for key, value in changed.items():
+        setattr(contest, key, value)
+    if changed:
+        audit.record("contest.update", actor, details={"contest_id": contest.id, **changed})
+    db.session.flush()
+    return contest
+
+
+def has_marks(event: Event) -> bool:
+    round_ids = [r.id for r in event.rounds]
+    return (
+        db.session.scalar(select(Mark.id).where(Mark.round_id.in_(round_ids)).limit(1)) is not None
+    )
+
+
+def rules_of(event: Event) -> tuple[list[ComponentSpec], list[str], int]:
+    components = [
+        ComponentSpec(c.key, c.name, c.weight, c.max_score, c.higher_is_better)
+        for c in event.components
+    ]
+    return components, [c.key for c in event.tie_breaks], event.min_finalists_per_unit
+
+
+def update_event(
+    event: Event,
+    actor: User,
+    *,
+    name: str,
+    group: str,
+    min_finalists_per_unit: int,
+    notice_working_days: int | None,
+    components: Sequence[ComponentSpec],
+    tie_breaks: Sequence[str],
+) -> Event:
+    errors = validate_event_rules(components, tie_breaks)
+    errors.update(check_notice_days(notice_working_days, allow_none=True))
+    if errors:
+        raise Invalid("赛项设置有误", errors)
+    new_rules = (list(components), list(tie_breaks), min_finalists_per_unit)
+    rules_changed = rules_of(event) != new_rules
+    if rules_changed and has_marks(event):
+        raise Conflict(
+            "已经有评分，不能再修改评分项、权重、同分比较顺序或最少决赛人数",
+            {"components": ["已有评分，规则已锁定"]},
+        )
+    if rules_changed and any(r.published for r in event.rounds):
+        raise Conflict("已有成绩发布，不能再修改规则")
+    if (name, group) != (event.name, event.group_name) and db.session.scalar(
+        select(Event.id).where(
+            Event.contest_id == event.contest_id,
+            Event.name == name,
+            Event.group_name == group,
+            Event.id != event.id,
+        )
+    ):
+        raise Conflict(f"赛项“{name}（{group}）”已存在", {"name": ["该赛项已存在"]})
+    event.name = name
+    event.group_name = group
+    event.notice_working_days = notice_working_days
+    if rules_changed:
+        event.min_finalists_per_unit = min_finalists_per_unit
+        _replace_components(event, components, tie_breaks)
+    audit.record(
+        "event.update",
+        actor,
+        event_id=event.id,
+        details={
+            "name": name,
+            "group": group,
+            "notice_working_days": notice_working_days,
+            "rules_changed": rules_changed,
+        },
+    )
+    db.session.flush()
+    db.session.refresh(event)
+    return event
+
+
+def _replace_components(
+    event: Event, components: Sequence[ComponentSpec], tie_breaks: Sequence[str]
+) -> None:
+    """Update components by key, add new ones, delete dropped ones (no mark refers to any)."""
+    existing = {c.key: c for c in event.components}
+    wanted = {spec.key for spec in components}
+    for key, component in existing.items():
+        if key not in wanted:
+            referenced = db.session.scalar(
+                select(AuditEntry.id).where(AuditEntry.component_id == component.id).limit(1)
+            )
+            if referenced is not None:
+                raise Conflict(f"评分项“{component.name}”已被记录引用，不能删除")
+            db.session.delete(component)
+    db.session.flush()
+    for position, spec in enumerate(components):
+        component = existing.get(spec.key)
+        if component is None:
+            component = Component(event_id=event.id, key=spec.key)
+            db.session.add(component)
+        component.name = spec.name
+        component.weight = spec.weight
+        component.max_score = spec.max_score
+        component.higher_is_better = spec.higher_is_better
+        component.position = position
+        component.tie_break_position = (
+            list(tie_breaks).index(spec.key) if spec.key in tie_breaks else None
+        )

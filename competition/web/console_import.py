@@ -1,0 +1,220 @@
+"""Importing contestants from a spreadsheet: upload, preview every row, confirm.
+
+Between the preview and the confirmation the uploaded file waits in the instance folder under a
+random name that only this browser session knows (the session cookie is signed), for at most an
+hour; the confirmation checks it again from scratch, since someone may have registered people in
+between, and deletes it. Upload size is bounded by MAX_CONTENT_LENGTH; a larger file gets a
+readable answer on this page instead of a bare 413.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import time
+from pathlib import Path
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from competition import policy
+from competition.errors import HTTP_CODES, AppError, error_page
+from competition.extensions import db
+from competition.i18n import _, lazy_gettext
+from competition.models import Event
+from competition.services import imports as import_service
+from competition.spreadsheets import Sheet, write_xlsx
+from competition.web import bp
+from competition.web.console_common import (
+    current_organiser,
+    event_or_404,
+    organiser_page,
+    show_refusal,
+)
+from competition.web.support import signed_in_user
+
+SESSION_KEY = "contestant_imports"
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+KEEP_SECONDS = 3600
+MAX_PENDING = 5  # per session
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        lazy_gettext("报名表文件（.xlsx 或 .csv）"),
+        validators=[FileRequired(lazy_gettext("请选择要上传的文件"))],
+    )
+
+
+def _folder() -> Path:
+    """IMPORT_FOLDER if set (tests use a temporary one), else `imports` in the instance folder."""
+    folder = Path(
+        current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / "imports"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _sweep(folder: Path) -> None:
+    """Files left by previews nobody confirmed go after an hour."""
+    limit = time.time() - KEEP_SECONDS
+    for path in folder.glob("*.upload"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def _stash(event: Event, data: bytes, filename: str) -> str:
+    folder = _folder()
+    _sweep(folder)
+    token = secrets.token_urlsafe(18)
+    (folder / f"{token}.upload").write_bytes(data)
+    pending = dict(session.get(SESSION_KEY, {}))
+    pending[token] = {"event_id": event.id, "filename": filename[-200:], "at": time.time()}
+    for old in sorted(pending, key=lambda t: pending[t]["at"])[:-MAX_PENDING]:
+        _discard(old, pending)
+    session[SESSION_KEY] = pending
+    return token
+
+
+def _discard(token: str, pending: dict[str, dict[str, object]]) -> None:
+    pending.pop(token, None)
+    path = _folder() / f"{token}.upload"
+    if path.exists():
+        path.unlink()
+
+
+def _stashed(event: Event, token: str) -> tuple[bytes, str] | None:
+    if not TOKEN.fullmatch(token):
+        return None
+    entry = session.get(SESSION_KEY, {}).get(token)
+    if not entry or entry.get("event_id") != event.id:
+        return None
+    path = _folder() / f"{token}.upload"
+    if not path.exists() or time.time() - entry["at"] > KEEP_SECONDS:
+        return None
+    return path.read_bytes(), str(entry["filename"])
+
+
+def _upload_page(event: Event, form: UploadForm, errors: list[str], status: int) -> Response:
+    body = render_template(
+        "web/console/import.html",
+        event=event,
+        form=form,
+        errors=errors,
+        limit_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
+    )
+    return Response(body, status=status)
+
+
+@bp.route("/console/events/<int:event_id>/contestants/import", methods=["GET", "POST"])
+@organiser_page
+def console_import(event_id: int) -> ResponseReturnValue:
+    event = event_or_404(event_id)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return _upload_page(event, form, [], status)
+    upload = form.file.data
+    data = upload.read()
+    filename = os.path.basename(upload.filename or "upload")
+    create_units = request.form.get("create_units") == "yes"
+    try:
+        checked = import_service.preview(event, data, filename, create_units)
+    except AppError as error:
+        return _upload_page(event, form, show_refusal(None, error), error.status)
+    token = _stash(event, data, filename)
+    return _preview_page(event, checked, token, filename)
+
+
+def _preview_page(
+    event: Event, checked: import_service.ImportPreview, token: str, filename: str
+) -> Response:
+    body = render_template(
+        "web/console/import_preview.html",
+        event=event,
+        preview=checked,
+        token=token,
+        filename=filename,
+    )
+    return Response(body, status=200 if checked.can_store else 422)
+
+
+@bp.post("/console/events/<int:event_id>/contestants/import/confirm")
+@organiser_page
+def console_import_confirm(event_id: int) -> ResponseReturnValue:
+    event = event_or_404(event_id)
+    token = request.form.get("token", "")
+    stashed = _stashed(event, token)
+    if stashed is None:
+        flash(_("预览已过期，请重新上传文件。"), "error")
+        return redirect(url_for("web.console_import", event_id=event.id))
+    data, filename = stashed
+    create_units = request.form.get("create_units") == "yes"
+    try:
+        checked = import_service.preview(event, data, filename, create_units)
+        if request.form.get("recheck") == "yes" or not checked.can_store:
+            # Checked again (with the units to create, or after someone else's changes):
+            # the organiser sees the preview, nothing is stored yet.
+            return _preview_page(event, checked, token, filename)
+        contestants = import_service.store(event, checked, current_organiser())
+        db.session.commit()
+    except AppError as error:
+        return _upload_page(event, UploadForm(), show_refusal(None, error), error.status)
+    pending = dict(session.get(SESSION_KEY, {}))
+    _discard(token, pending)
+    session[SESSION_KEY] = pending
+    flash(_("已导入 %(count)d 名选手。", count=len(contestants)), "success")
+    return redirect(url_for("web.console_contestants", event_id=event.id))
+
+
+@bp.get("/console/events/<int:event_id>/contestants/template.xlsx")
+@organiser_page
+def console_import_template(event_id: int) -> ResponseReturnValue:
+    event = event_or_404(event_id)
+    sheet = Sheet(
+        title=_("报名表"),
+        header=import_service.template_header(),
+        rows=import_service.template_rows(),
+        widths=(12, 36, 22, 10),
+    )
+    return Response(
+        write_xlsx([sheet]),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f'attachment; filename="event-{event.id}-contestants.xlsx"'
+        },
+    )
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
+    """An upload over the limit: on the import page, say so there; elsewhere the usual page."""
+    limit_mb = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    message = _("文件过大：上传的文件不能超过 %(mb)d MB。", mb=limit_mb)
+    if request.endpoint != "web.console_import":
+        return error_page(413, HTTP_CODES[413][1])
+    if (
+        request.endpoint == "web.console_import"
+        and request.view_args
+        and policy.is_organiser(signed_in_user())
+    ):
+        event = db.session.get(Event, request.view_args.get("event_id"))
+        if event is not None:
+            return _upload_page(event, UploadForm(formdata=None), [message], 413)
+    return error_page(413, message)
