@@ -11,11 +11,13 @@ from competition.models.contests import (
     Round,
     Unit,
 )
+from competition.models.judging import Appeal, SecondEntry, Sheet
 from competition.models.marks import Mark, TieResolution
 from competition.models.users import ApiToken, Role, User
 
 __all__ = [
     "ApiToken",
+    "Appeal",
     "AuditEntry",
     "Component",
     "Contest",
@@ -26,6 +28,8 @@ __all__ = [
     "Mark",
     "Role",
     "Round",
+    "SecondEntry",
+    "Sheet",
     "TieResolution",
     "Unit",
     "User",

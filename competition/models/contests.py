@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competition.extensions import db
@@ -63,6 +63,8 @@ class Event(db.Model):
     group_name: Mapped[str] = mapped_column(String(50))
     min_finalists_per_unit: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Judging: when on, a round is published only once the chief judge has signed every sheet.
+    require_sign_off: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     contest: Mapped[Contest] = relationship(back_populates="events")
     components: Mapped[list[Component]] = relationship(
