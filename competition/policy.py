@@ -71,15 +71,20 @@ def sheet_assignment(event: Event, judge_id: int) -> JudgeAssignment | None:
     )
 
 
-def may_sign(user: User | None, event: Event, round_: Round, sheet_of: JudgeAssignment) -> bool:
+def assignment_may_sign(
+    signer: JudgeAssignment | None, round_: Round, sheet_of: JudgeAssignment
+) -> bool:
     """The event's chief judge signs any judge's sheet of the event; a unit committee's chief
     (a chief assignment with a unit) signs that committee's preliminary sheets."""
-    assignment = judge_assignment(user, event)
-    if assignment is None or not assignment.is_chief:
+    if signer is None or not signer.is_chief:
         return False
-    if assignment.unit_id is None:
+    if signer.unit_id is None:
         return True
-    return round_.kind == PRELIMINARY and sheet_of.unit_id == assignment.unit_id
+    return round_.kind == PRELIMINARY and sheet_of.unit_id == signer.unit_id
+
+
+def may_sign(user: User | None, event: Event, round_: Round, sheet_of: JudgeAssignment) -> bool:
+    return assignment_may_sign(judge_assignment(user, event), round_, sheet_of)
 
 
 def require_signing(user: User, event: Event, round_: Round, sheet_of: JudgeAssignment) -> None:
@@ -105,16 +110,24 @@ def require_sheet_review(
 def second_entry_refusal(
     user: User | None, event: Event, round_: Round, sheet_of: JudgeAssignment
 ) -> str | None:
-    """Why `user` may not re-enter this sheet, or None. Second entry is done by someone other
-    than the sheet's judge (entered by ≠ verified by): an organiser (the committee's recorder)
-    or another judge of the event who could mark the same rows."""
+    """Why `user` may not re-enter this sheet, or None."""
+    own = None if is_organiser(user) else judge_assignment(user, event)
+    return assignment_second_entry_refusal(user, own, round_, sheet_of)
+
+
+def assignment_second_entry_refusal(
+    user: User | None, own: JudgeAssignment | None, round_: Round, sheet_of: JudgeAssignment
+) -> str | None:
+    """Second entry is done by someone other than the sheet's judge (entered by ≠ verified
+    by): an organiser (the committee's recorder) or another judge of the event (`own` is their
+    assignment) who could mark the same rows."""
     if user is None:
         return "请先登录"
     if user.id == sheet_of.user_id:
         return "二次录入须由评分裁判以外的人完成"
     if is_organiser(user):
         return None
-    assignment = judge_assignment(user, event)
+    assignment = own
     if assignment is None:
         return "您不是该赛项的裁判"
     if assignment.unit_id is not None and (

@@ -38,10 +38,15 @@ def lock_round(round_: Round) -> Round:
     return locked
 
 
+def range_message(component: Component) -> str:
+    """The refusal of a mark outside 0..max (the score sheet pre-checks with the same words)."""
+    return f"{component.name}的分数应在 0 到 {component.max_score.normalize():f} 之间"
+
+
 def check_value(component: Component, value: Decimal) -> str | None:
     """A judge-readable reason why `value` cannot be a mark of `component`, or None."""
     if value < 0 or value > component.max_score:
-        return f"{component.name}的分数应在 0 到 {component.max_score.normalize():f} 之间"
+        return range_message(component)
     if value != value.quantize(Decimal("0.01")):
         return "分数最多保留两位小数"
     return None

@@ -8,4 +8,6 @@ from flask import Blueprint
 
 bp = Blueprint("web", __name__)
 
+import competition.web.console_judging  # noqa: E402  (judging: organisers' pages)
+import competition.web.judging  # noqa: E402,F401  (judging: judges' pages)
 from competition.web import auth, pages  # noqa: E402,F401
