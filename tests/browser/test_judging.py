@@ -149,6 +149,8 @@ def test_a_second_entry_mismatch_is_settled_signed_and_appealed(app, client, liv
     for value in ("80", "18", "82", "83"):
         _type_and_enter(page, value)
     expect(page.locator("#empty-count")).to_have_text("0")
+    expect(page.locator("table.sheet tr.saved")).to_have_count(4)
+    screenshot(page, "judging-second-entry")
     page.goto(f"{review}/{_user_id(app, 'unit1')}")
     mismatch = page.locator("tr.mismatch")
     expect(mismatch).to_have_count(1)
