@@ -257,7 +257,7 @@ def _audit_sheet(action: str, ref: SheetRef, actor: User, **kwargs: Any) -> None
 def _reason(reason: str | None, what: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid(f"请填写{what}", {"reason": [f"{what}不能为空"]})
+        raise Invalid(f"请填写{what}", {"reason": [f"请填写{what}"]})
     if len(reason) > MAX_REASON:
         raise Invalid(f"{what}过长", {"reason": [f"最多 {MAX_REASON} 字"]})
     return reason

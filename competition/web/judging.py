@@ -21,8 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask.wrappers import Response
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import HiddenField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import HiddenField
 
 from competition import policy
 from competition.api.fields import DecimalValue, format_decimal
@@ -51,10 +50,6 @@ ROW_LABELS = {
     rules.ROW_SETTLED: lazy_gettext("已核定"),
     rules.ROW_MISMATCH: lazy_gettext("不一致"),
 }
-
-
-class ReasonForm(FlaskForm):
-    reason = TextAreaField(lazy_gettext("理由"), validators=[Optional(), Length(max=2000)])
 
 
 class ActionForm(FlaskForm):
@@ -341,7 +336,6 @@ def sheet_review(event_id: int, round_kind: str, component_key: str, judge_id: i
         sign_refusal=view.counts.sign_refusal(),
         is_organiser=policy.is_organiser(user),
         action_form=ActionForm(),
-        reason_form=ReasonForm(),
         **page_context(),
     )
 
@@ -357,9 +351,9 @@ def _act(ref: judging_service.SheetRef, action: Callable[[], str]) -> ResponseRe
     except (Conflict, Invalid) as error:
         db.session.rollback()
         flash(error.message, "error")
-        for messages in error.fields.values():
-            for text in messages:
-                flash(text, "error")
+        details = {text for texts in error.fields.values() for text in texts}
+        for text in sorted(details - {error.message}):
+            flash(text, "error")
     else:
         db.session.commit()
         flash(message, "success")
