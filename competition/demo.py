@@ -13,7 +13,8 @@ services, the way an organiser and the judges would through the API:
 - the final, marked by the 5-judge panel (highest and lowest mark dropped), with three crafted
   ties: equal totals separated by practical, equal totals and practical separated by time used,
   and a tie on everything settled by the chief judge's recorded ruling;
-- both rounds published.
+- every judge's sheet signed by the chief judge (the event requires sign-off), both rounds
+  published.
 
 Everything is deterministic (`random.Random(SEED)`, never the global generator).  The loader
 flushes but never commits: the caller decides.  It checks the ties it crafted against the real
@@ -37,6 +38,7 @@ from competition.models import Contest, Contestant, Event, Role, Round, User
 from competition.models.contests import FINAL, PRELIMINARY
 from competition.scoring.ranking import RESOLUTION
 from competition.services import contests as contest_service
+from competition.services import judging as judging_service
 from competition.services import marks as mark_service
 from competition.services import results as result_service
 from competition.services import users as user_service
@@ -261,6 +263,8 @@ def load_demo_contest() -> list[DemoLogin]:
         result_service.set_finalists(event, unit_id, spec.finalists, organiser)
         for unit_id, spec in zip(unit_ids, UNITS, strict=True)
     ]
+    judging_service.set_require_sign_off(event, True, organiser)
+    _sign_every_sheet(event, preliminary, panel[0])
     result_service.publish_round(event, preliminary, organiser)
 
     final = event.round(FINAL)
@@ -269,6 +273,7 @@ def load_demo_contest() -> list[DemoLogin]:
     by_id = {p.contestant.id: p for p in people}
     _mark_final(event, final, [by_id[cid] for cid in finalists], slots, panel, rng)
     _settle_final(event, final, slots, organiser)
+    _sign_every_sheet(event, final, panel[0])
     result_service.publish_round(event, final, organiser)
     return logins
 
@@ -449,6 +454,14 @@ def _mark_final(
                 ("time_used", time_used),
             ):
                 mark_service.set_mark(event, round_, person.contestant, key, value, judge)
+
+
+def _sign_every_sheet(event: Event, round_: Round, chief: User) -> None:
+    """The chief judge confirms every judge's sheet of the round, as publication requires."""
+    for line in judging_service.progress(event, [round_]):
+        if line.counts.started:
+            ref = judging_service.sheet_ref(event, round_, line.component.key, line.judge.id)
+            judging_service.sign_sheet(ref, chief)
 
 
 # ---------------------------------------------------------------- ties and checks

@@ -39,17 +39,25 @@ def judge_assignment(user: User | None, event: Event) -> JudgeAssignment | None:
     )
 
 
-def require_marking(user: User, event: Event, round_: Round, contestant: Contestant) -> None:
-    """Only a judge assigned to the event marks it; a unit's committee marks only its own people
-    in the preliminary, since the final is run by the contest's organising committee."""
+def marking_assignment(user: User, event: Event, round_: Round) -> JudgeAssignment:
+    """The judge's assignment that lets them mark this round (their score sheets), or 403.
+
+    Only a judge assigned to the event marks it; a unit's committee marks only the preliminary,
+    since the final is run by the contest's organising committee."""
     assignment = judge_assignment(user, event)
     if assignment is None:
         raise Forbidden("您不是该赛项的裁判，不能评分")
-    if assignment.unit_id is not None:
-        if round_.kind != PRELIMINARY:
-            raise Forbidden("单位初赛组委会的裁判只能为本单位的初赛评分")
-        if contestant.unit_id != assignment.unit_id:
-            raise Forbidden("只能为本单位的选手评分")
+    if assignment.unit_id is not None and round_.kind != PRELIMINARY:
+        raise Forbidden("单位初赛组委会的裁判只能为本单位的初赛评分")
+    return assignment
+
+
+def require_marking(user: User, event: Event, round_: Round, contestant: Contestant) -> None:
+    """A judge marks a contestant of the round they may mark; a unit's committee marks only its
+    own people."""
+    assignment = marking_assignment(user, event, round_)
+    if assignment.unit_id is not None and contestant.unit_id != assignment.unit_id:
+        raise Forbidden("只能为本单位的选手评分")
 
 
 def may_read_results(user: User | None, event: Event, round_: Round) -> bool:
@@ -139,3 +147,87 @@ def require_trainee_file(user: User, trainee: Trainee) -> None:
 def sees_reviewers(user: User | None) -> bool:
     """Who wrote which review is for organisers; the trainee reads the panel's comments."""
     return is_organiser(user)
+
+
+# ---------------------------------------------------------------- score sheets (judging)
+def sheet_assignment(event: Event, judge_id: int) -> JudgeAssignment | None:
+    """The assignment of the judge whose sheet it is (None: not a judge of this event)."""
+    return db.session.scalar(
+        select(JudgeAssignment).where(
+            JudgeAssignment.event_id == event.id, JudgeAssignment.user_id == judge_id
+        )
+    )
+
+
+def assignment_may_sign(
+    signer: JudgeAssignment | None, round_: Round, sheet_of: JudgeAssignment
+) -> bool:
+    """The event's chief judge signs any judge's sheet of the event; a unit committee's chief
+    (a chief assignment with a unit) signs that committee's preliminary sheets."""
+    if signer is None or not signer.is_chief:
+        return False
+    if signer.unit_id is None:
+        return True
+    return round_.kind == PRELIMINARY and sheet_of.unit_id == signer.unit_id
+
+
+def may_sign(user: User | None, event: Event, round_: Round, sheet_of: JudgeAssignment) -> bool:
+    return assignment_may_sign(judge_assignment(user, event), round_, sheet_of)
+
+
+def require_signing(user: User, event: Event, round_: Round, sheet_of: JudgeAssignment) -> None:
+    if not may_sign(user, event, round_, sheet_of):
+        raise Forbidden("只有裁判长可以签字确认评分表")
+
+
+def may_review_sheet(
+    user: User | None, event: Event, round_: Round, sheet_of: JudgeAssignment
+) -> bool:
+    """Who sees a whole sheet with both entries side by side and settles differences: the
+    organisers and whoever may sign it; never the second-entry typist as such."""
+    return is_organiser(user) or may_sign(user, event, round_, sheet_of)
+
+
+def require_sheet_review(
+    user: User, event: Event, round_: Round, sheet_of: JudgeAssignment
+) -> None:
+    if not may_review_sheet(user, event, round_, sheet_of):
+        raise Forbidden("只有组委会或裁判长可以查看和核定整张评分表")
+
+
+def second_entry_refusal(
+    user: User | None, event: Event, round_: Round, sheet_of: JudgeAssignment
+) -> str | None:
+    """Why `user` may not re-enter this sheet, or None."""
+    own = None if is_organiser(user) else judge_assignment(user, event)
+    return assignment_second_entry_refusal(user, own, round_, sheet_of)
+
+
+def assignment_second_entry_refusal(
+    user: User | None, own: JudgeAssignment | None, round_: Round, sheet_of: JudgeAssignment
+) -> str | None:
+    """Second entry is done by someone other than the sheet's judge (entered by ≠ verified
+    by): an organiser (the committee's recorder) or another judge of the event (`own` is their
+    assignment) who could mark the same rows."""
+    if user is None:
+        return "请先登录"
+    if user.id == sheet_of.user_id:
+        return "二次录入须由评分裁判以外的人完成"
+    if is_organiser(user):
+        return None
+    assignment = own
+    if assignment is None:
+        return "您不是该赛项的裁判"
+    if assignment.unit_id is not None and (
+        round_.kind != PRELIMINARY or assignment.unit_id != sheet_of.unit_id
+    ):
+        return "只能二次录入本单位初赛组委会的评分表"
+    return None
+
+
+def require_second_entry(
+    user: User, event: Event, round_: Round, sheet_of: JudgeAssignment
+) -> None:
+    refusal = second_entry_refusal(user, event, round_, sheet_of)
+    if refusal:
+        raise Forbidden(refusal)

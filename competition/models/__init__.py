@@ -19,11 +19,13 @@ from competition.models.craftsman import (
     RubricItem,
     Trainee,
 )
+from competition.models.judging import Appeal, SecondEntry, Sheet
 from competition.models.marks import Mark, TieResolution
 from competition.models.users import ApiToken, Role, User
 
 __all__ = [
     "ApiToken",
+    "Appeal",
     "AuditEntry",
     "Cohort",
     "CohortExpert",
@@ -39,6 +41,8 @@ __all__ = [
     "Role",
     "Round",
     "RubricItem",
+    "SecondEntry",
+    "Sheet",
     "TieResolution",
     "Trainee",
     "Unit",

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competition.access_codes import new_access_code
@@ -69,6 +69,8 @@ class Event(db.Model):
     # None: the contest's notice period applies.
     notice_working_days: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Judging: when on, a round is published only once the chief judge has signed every sheet.
+    require_sign_off: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     contest: Mapped[Contest] = relationship(back_populates="events")
     components: Mapped[list[Component]] = relationship(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select, update
 
 from competition.errors import Conflict, Invalid
 from competition.extensions import db
-from competition.models import Component, Contestant, Event, Finalist, Mark, Round, User
+from competition.models import Component, Contestant, Event, Finalist, Mark, Round, Sheet, User
 from competition.models.contests import FINAL
 from competition.models.types import utcnow
 from competition.services import audit
@@ -37,10 +38,15 @@ def lock_round(round_: Round) -> Round:
     return locked
 
 
+def range_message(component: Component) -> str:
+    """The refusal of a mark outside 0..max (the score sheet pre-checks with the same words)."""
+    return f"{component.name}的分数应在 0 到 {component.max_score.normalize():f} 之间"
+
+
 def check_value(component: Component, value: Decimal) -> str | None:
     """A judge-readable reason why `value` cannot be a mark of `component`, or None."""
     if value < 0 or value > component.max_score:
-        return f"{component.name}的分数应在 0 到 {component.max_score.normalize():f} 之间"
+        return range_message(component)
     if value != value.quantize(Decimal("0.01")):
         return "分数最多保留两位小数"
     return None
@@ -54,7 +60,18 @@ def set_mark(
     value: Decimal,
     judge: User,
     reason: str | None = None,
+    *,
+    actor: User | None = None,
+    by_appeal: bool = False,
+    details: dict[str, Any] | None = None,
 ) -> Mark:
+    """Set `judge`'s mark; the API, the score-sheet pages and appeals all come through here.
+
+    `actor` is who made the change when it is not the judge (an organiser carrying out an
+    appeal's outcome or a settled second entry); the audit trail names both. `by_appeal` is for
+    `competition.services.appeals` only: an appeal's outcome may change a published round during
+    its public notice period, nothing else may.
+    """
     component = event.component(component_key)
     if component is None:
         keys = "、".join(c.key for c in event.components)
@@ -74,8 +91,10 @@ def set_mark(
             f"选手 {contestant.number} 未进入决赛，不能评决赛分", {"contestant": ["未进入决赛"]}
         )
     round_ = lock_round(round_)
-    if round_.published:
+    if round_.published and not by_appeal:
         raise Conflict("本轮成绩已发布并锁定，不能再修改")
+    if _sheet_signed(round_, component, judge):
+        raise Conflict("该评分表已由裁判长签字锁定；如需更改，须由组委会注明理由重新开放")
 
     mark = db.session.scalar(
         select(Mark).where(
@@ -101,7 +120,7 @@ def set_mark(
     if old_value != value:
         audit.record(
             "mark.set",
-            judge,
+            actor or judge,
             event_id=event.id,
             round_id=round_.id,
             contestant_id=contestant.id,
@@ -110,9 +129,23 @@ def set_mark(
             old_value=old_value,
             new_value=value,
             reason=reason,
+            details=details,
         )
     db.session.flush()
     return mark
+
+
+def _sheet_signed(round_: Round, component: Component, judge: User) -> bool:
+    """A sheet the chief judge signed is locked (competition.services.judging signs and
+    reopens); checked here, under the round's lock, so the API and the pages both obey it."""
+    signed_at = db.session.scalar(
+        select(Sheet.signed_at).where(
+            Sheet.round_id == round_.id,
+            Sheet.component_id == component.id,
+            Sheet.judge_id == judge.id,
+        )
+    )
+    return signed_at is not None
 
 
 def list_marks(

@@ -247,6 +247,11 @@ def publish_round(event: Event, round_: Round, actor: User) -> Round:
                 )
     if fields:
         raise Conflict("还有选手成绩不全或同分未决，不能发布", fields)
+    # Judging hook: every sheet signed (where the event requires it) and second-entered where
+    # asked. Imported here because competition.services.judging builds on this module's peers.
+    from competition.services.judging import check_publishable
+
+    check_publishable(event, round_)
     round_.published_at = utcnow()
     round_.published_by_id = actor.id
     audit.record("round.publish", actor, event_id=event.id, round_id=round_.id)

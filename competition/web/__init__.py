@@ -10,6 +10,8 @@ bp = Blueprint("web", __name__)
 
 import competition.web.console  # noqa: E402
 import competition.web.console_import  # noqa: E402
+import competition.web.console_judging  # noqa: E402  (judging: organisers' pages)
 import competition.web.console_results  # noqa: E402
+import competition.web.judging  # noqa: E402  (judging: judges' pages)
 import competition.web.public  # noqa: E402,F401
 from competition.web import auth, pages  # noqa: E402,F401
