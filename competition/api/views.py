@@ -266,14 +266,19 @@ def list_marks(event_id: int, round_kind: str) -> Response:
 
 # ---------------------------------------------------------------- results
 def _results_body(results: result_service.RoundResults, identities: bool) -> dict[str, Any]:
+    """The results document as `schemas.ResultsOut` describes it, built directly: a ranking of
+    10,000 people is built and sent in a fraction of the time a field-by-field dump takes.
+    Scores and totals come from the rules already rounded to exactly 2 places, so `str()` is
+    their published form."""
     contestants = results.contestants
     ranking = results.ranking
+    published_at = results.round.published_at
     return {
         "event_id": results.event.id,
         "round": results.round.kind,
         "unit_id": results.unit_id,
         "published": results.round.published,
-        "published_at": results.round.published_at,
+        "published_at": published_at.isoformat() if published_at else None,
         "ranking": [
             {
                 "rank": entry.rank,
@@ -281,8 +286,8 @@ def _results_body(results: result_service.RoundResults, identities: bool) -> dic
                 "number": entry.number,
                 "name": contestants[entry.contestant_id].name if identities else None,
                 "unit": contestants[entry.contestant_id].unit.name if identities else None,
-                "scores": dict(entry.scores),
-                "total": entry.total,
+                "scores": {key: str(score) for key, score in entry.scores.items()},
+                "total": str(entry.total),
                 "decided_by": entry.decided_by,
             }
             for entry in ranking.ranked
@@ -296,7 +301,7 @@ def _results_body(results: result_service.RoundResults, identities: bool) -> dic
             for item in ranking.incomplete
         ],
         "unresolved_ties": [list(group) for group in ranking.unresolved_ties],
-        "resolutions": results.resolutions,
+        "resolutions": schemas.TieResolutionOut(many=True).dump(results.resolutions),
     }
 
 
@@ -313,8 +318,7 @@ def get_results(event_id: int, round_kind: str) -> Response:
         if unit is None or unit.contest_id != event.contest_id:
             raise NotFound("本竞赛没有这个单位")
     results = result_service.round_results(event, round_, unit_id)
-    body = _results_body(results, policy.sees_identities(user, round_))
-    return respond(schemas.ResultsOut(), body)
+    return jsonify(_results_body(results, policy.sees_identities(user, round_)))
 
 
 @bp.post("/events/<int:event_id>/rounds/<round_kind>/tie-resolutions")

@@ -150,8 +150,13 @@ def aggregate_summary(summary: MarkSummary, trim_from: int = 5) -> Decimal:
         raise ValueError("cannot aggregate an empty list of marks")
     total = to_decimal(summary.total, "sum of marks")
     if count >= trim_from:
-        with localcontext(_exact_context(total, summary.lowest, summary.highest)):
-            total = total - to_decimal(summary.lowest) - to_decimal(summary.highest)
+        lowest = to_decimal(summary.lowest, "lowest mark")
+        highest = to_decimal(summary.highest, "highest mark")
+        try:
+            total = _FAST.subtract(_FAST.subtract(total, lowest), highest)
+        except (Inexact, InvalidOperation, Overflow):
+            with localcontext(_exact_context(total, lowest, highest)):
+                total = total - lowest - highest
         count -= 2
     return _mean_half_up(total, count)
 

@@ -7,7 +7,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Float,
+    Integer,
+    Numeric,
+    cast,
+    delete,
+    func,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import selectinload
 
 from competition import scoring
@@ -68,19 +79,44 @@ def entrants(event: Event, round_: Round, unit_id: int | None = None) -> list[Co
     return list(db.session.scalars(query))
 
 
+def _hundredths() -> ColumnElement[int]:
+    """A mark as a whole number of hundredths, exact on both databases (marks have 2 places;
+    on SQLite they are stored as decimal text, whose MIN would otherwise compare as text)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return cast(func.round(cast(Mark.value, Float) * 100), Integer)
+    return cast(type_coerce(Mark.value, Numeric(10, 2)) * 100, BigInteger)
+
+
 def component_scores(round_: Round) -> dict[int, dict[str, Decimal]]:
-    """Each contestant's aggregated, rounded score per component, from one query of marks."""
+    """Each contestant's aggregated, rounded score per component.
+
+    The database summarises each contestant's marks of a component (count, sum, lowest,
+    highest) in one grouped query, which is all the aggregation rule needs; the rule itself is
+    `scoring.aggregate_summary`. 150,000 marks come back as 30,000 summaries.
+    """
+    hundredths = _hundredths()
     rows = db.session.execute(
-        select(Mark.contestant_id, Component.key, Mark.value)
+        select(
+            Mark.contestant_id,
+            Component.key,
+            func.count(),
+            func.sum(hundredths),
+            func.min(hundredths),
+            func.max(hundredths),
+        )
         .join(Component, Component.id == Mark.component_id)
         .where(Mark.round_id == round_.id)
+        .group_by(Mark.contestant_id, Component.key)
     )
-    marks: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
-    for contestant_id, key, value in rows:
-        marks[(contestant_id, key)].append(value)
     scores: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for (contestant_id, key), values in marks.items():
-        scores[contestant_id][key] = scoring.aggregate_marks(values)
+    for contestant_id, key, count, total, lowest, highest in rows:
+        summary = scoring.MarkSummary(
+            count=count,
+            total=Decimal(int(total)).scaleb(-2),
+            lowest=Decimal(int(lowest)).scaleb(-2),
+            highest=Decimal(int(highest)).scaleb(-2),
+        )
+        scores[contestant_id][key] = scoring.aggregate_summary(summary)
     return scores
 
 

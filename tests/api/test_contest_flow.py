@@ -193,3 +193,17 @@ def test_a_judge_sees_only_their_own_marks(app, client):
     ]
     everyone = world.org.get(f"/events/{event_id}/rounds/preliminary/marks")["marks"]
     assert sorted(m["value"] for m in everyone) == ["79.00", "81.50"]
+
+
+def test_the_results_document_matches_its_published_schema(app, client):
+    """The results are built by hand for speed; their documented schema must still hold."""
+    from competition.api.schemas import ResultsOut
+
+    world = build_world(app, client, per_unit=(3,))
+    _, api = judge(app, client, world.org, world.event_id, "schema-judge")
+    for cid in world.all_contestants()[:2]:
+        mark(api, world.event_id, "preliminary", cid, "theory", "88.5")
+        mark(api, world.event_id, "preliminary", cid, "practical", 77)
+    body = world.org.get(f"/events/{world.event_id}/rounds/preliminary/results")
+    assert ResultsOut().validate(body) == {}
+    assert body["ranking"][0]["scores"] == {"theory": "88.50", "practical": "77.00"}
