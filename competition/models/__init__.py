@@ -11,12 +11,15 @@ from competition.models.contests import (
     Round,
     Unit,
 )
+from competition.models.documents import AwardRuleSet, Certificate
 from competition.models.marks import Mark, TieResolution
 from competition.models.users import ApiToken, Role, User
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "AwardRuleSet",
+    "Certificate",
     "Component",
     "Contest",
     "Contestant",

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 PRELIMINARY = "preliminary"
 FINAL = "final"
 ROUND_KINDS = (PRELIMINARY, FINAL)
+DEFAULT_PRIMARY_COLOUR = "#a3161a"  # the red of the pages' header
+DEFAULT_ACCENT_COLOUR = "#b8860b"  # gold
 
 
 class Contest(db.Model):
@@ -29,6 +31,9 @@ class Contest(db.Model):
     edition: Mapped[str] = mapped_column(String(50), default="")
     co_hosts: Mapped[str] = mapped_column(String(200), default="")
     theme: Mapped[str] = mapped_column(String(200), default="")
+    # The contest's colours on its printed documents (certificate frame, titles), "#rrggbb".
+    primary_colour: Mapped[str] = mapped_column(String(7), default=DEFAULT_PRIMARY_COLOUR)
+    accent_colour: Mapped[str] = mapped_column(String(7), default=DEFAULT_ACCENT_COLOUR)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     units: Mapped[list[Unit]] = relationship(back_populates="contest", order_by="Unit.id")
