@@ -44,12 +44,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from competition import models  # noqa: F401  (registers the tables)
     from competition.api import bp as api_bp
     from competition.cli import register_cli
+    from competition.documents.web import bp as documents_web_bp
     from competition.errors import register_error_handlers
     from competition.web import bp as web_bp
 
     app.url_map.converters["int"] = IdConverter
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
+    app.register_blueprint(documents_web_bp)
     register_error_handlers(app)
     register_cli(app)
     return app

@@ -70,5 +70,8 @@ def load_demo(if_empty: bool) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from competition.documents.cli import certificates_cli
+
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(certificates_cli)

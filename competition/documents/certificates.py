@@ -224,6 +224,35 @@ def _view(certificate: Certificate, event: Event, base_url: str) -> CertificateV
     )
 
 
+def colours_of(contest: Contest) -> dict[str, Any]:
+    return {
+        "contest_id": contest.id,
+        "primary": contest.primary_colour,
+        "accent": contest.accent_colour,
+    }
+
+
+def set_colours(contest: Contest, primary: str, accent: str, actor: User) -> Contest:
+    """The contest's colours on its certificates, "#rrggbb" (lower case is stored)."""
+    primary, accent = primary.lower(), accent.lower()
+    for field, value in (("primary", primary), ("accent", accent)):
+        if not COLOUR.match(value):
+            raise Invalid("颜色应为 #rrggbb 形式", {field: ["颜色应为 #rrggbb 形式"]})
+    before = {"primary": contest.primary_colour, "accent": contest.accent_colour}
+    contest.primary_colour, contest.accent_colour = primary, accent
+    audit.record(
+        "contest.colours",
+        actor,
+        details={
+            "contest_id": contest.id,
+            "before": before,
+            "after": {"primary": primary, "accent": accent},
+        },
+    )
+    db.session.flush()
+    return contest
+
+
 def style_of(contest: Contest) -> CertificateStyle:
     """The contest's colours; anything but "#rrggbb" (which the API never stores) falls back to
     the defaults rather than reaching the style sheet."""
