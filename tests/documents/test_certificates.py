@@ -17,7 +17,7 @@ from tests.documents.helpers import (
     pdf_text,
     published_final,
 )
-from tests.factories import Api, login, make_user
+from tests.factories import Api
 
 SERIAL = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){3}")
 AWARDS = {
@@ -87,9 +87,7 @@ def test_one_page_per_finalist_in_rank_order_with_fixed_serials(app, client):
 
     # Printing again prints the same certificates under the same serials.
     again = pdf_text(_certificates(final.org, final.event_id).data)
-    assert serials(again) == [
-        by_contestant[e["contestant_id"]]["serial"] for e in final.ranked
-    ]
+    assert serials(again) == [by_contestant[e["contestant_id"]]["serial"] for e in final.ranked]
     assert len(final.org.get(f"/events/{final.event_id}/certificates")["certificates"]) == 7
     # The rules that decided the tiers are locked now.
     final.org.put(f"/events/{final.event_id}/award-rules", AWARDS, status=409)
