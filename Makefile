@@ -20,8 +20,8 @@ system-deps:
 	  || missing="$$missing postgresql"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	fc-list 2>/dev/null | grep -qi 'Noto Serif CJK' || missing="$$missing fonts-noto-cjk"; \
-	ls /usr/lib/*/libharfbuzz-subset.so.0 /usr/lib/libharfbuzz-subset.so.0 >/dev/null 2>&1 \
-	  || missing="$$missing libharfbuzz-subset0"; \
+	ls /usr/lib/*/libharfbuzz-subset.so.0 /usr/lib/libharfbuzz-subset.so.0 2>/dev/null \
+	  | grep -q . || missing="$$missing libharfbuzz-subset0"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
