@@ -17,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from competition.documents.certificates import _contest_title
-from competition.documents.formatting import score
 from competition.documents.notices import ROUND_NAMES
 from competition.documents.render import render_pdf
 from competition.errors import Conflict
@@ -94,7 +93,7 @@ def build_sheets(
                     round_name=ROUND_NAMES.get(round_.kind, round_.kind),
                     unit=unit_names[key] if key is not None else None,
                     component=component.name,
-                    max_score=score(component.max_score),
+                    max_score=f"{component.max_score.normalize():f}",
                     lower_is_better=not component.higher_is_better,
                     numbers=numbers,
                     judges=tuple(_name(a) for a in panel),
