@@ -55,6 +55,9 @@ SERIF_FAMILY = "Noto Serif CJK SC"
 # threaded WSGI servers may render two PDFs at once.  Rendering is CPU-bound under the GIL
 # anyway, so one at a time costs nothing.
 _render_lock = threading.Lock()
+# One font configuration for the life of the process: building one (a Pango font map, the
+# faces loaded and measured) costs about 0.1 s, a third of a warm certificate's budget.
+_fonts: Any = None
 
 
 class UnsafeResource(RuntimeError):
@@ -114,15 +117,19 @@ def render_pdf_parts(parts: Iterable[str], progress: Callable[[int], None] | Non
 
     Laying out in parts lets a long batch report progress (`progress(1)` after each part) and
     frees each part's HTML tree once its pages exist; the single `write_pdf` at the end embeds
-    each font once for the whole file.  All parts share one font configuration.
+    each font once for the whole file.  All parts, and all documents of the process, share
+    one font configuration.
     """
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
+    global _fonts
     with _render_lock:
         fetcher = _safe_fetcher()
-        fonts = FontConfiguration()
+        if _fonts is None:
+            _fonts = FontConfiguration()
+        fonts = _fonts
         documents = []
         for part in parts:
             absent = missing_characters(part)
