@@ -187,7 +187,7 @@ class CertificateView:
     qr: str
 
 
-def _contest_title(contest: Contest) -> str:
+def contest_title(contest: Contest) -> str:
     """The contest's name with its edition, unless the name already says it."""
     if contest.edition and contest.edition not in contest.name:
         return contest.edition + contest.name
@@ -219,7 +219,7 @@ def _view(certificate: Certificate, event: Event, base_url: str) -> CertificateV
         serial=certificate.serial,
         name=certificate.name,
         unit=certificate.unit,
-        contest=_contest_title(contest),
+        contest=contest_title(contest),
         theme=contest.theme,
         event=event.name,
         group=event.group_name,
@@ -558,7 +558,7 @@ def verify(serial_text: str) -> Verification | None:
         revoked=certificate.revoked,
         name=certificate.name,
         unit=certificate.unit,
-        contest=_contest_title(event.contest),
+        contest=contest_title(event.contest),
         event=event.name,
         group=event.group_name,
         place_text=place_text(certificate.place),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from competition.documents.certificates import _contest_title
+from competition.documents.certificates import contest_title
 from competition.documents.formatting import iso_date, local_date, score
 from competition.documents.render import render_pdf
 from competition.models import Event, Round, Unit
@@ -105,7 +105,7 @@ def build_notice(results: RoundResults, identities: bool, unit: Unit | None = No
         if sum(1 for cid in r.order if cid in in_scope) >= 2
     )
     return Notice(
-        contest=_contest_title(event.contest),
+        contest=contest_title(event.contest),
         event=event.name,
         group=event.group_name,
         round_name=ROUND_NAMES.get(round_.kind, round_.kind),

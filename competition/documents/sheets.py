@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from competition.documents.certificates import _contest_title
+from competition.documents.certificates import contest_title
 from competition.documents.notices import ROUND_NAMES
 from competition.documents.render import render_pdf
 from competition.errors import Conflict
@@ -87,7 +87,7 @@ def build_sheets(
         for component in components:
             sheets.append(
                 Sheet(
-                    contest=_contest_title(event.contest),
+                    contest=contest_title(event.contest),
                     event=event.name,
                     group=event.group_name,
                     round_name=ROUND_NAMES.get(round_.kind, round_.kind),
