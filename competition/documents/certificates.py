@@ -393,6 +393,34 @@ def certificate_count(event: Event) -> int:
     return len(round_results(event, event.round(FINAL)).ranking.ranked)
 
 
+def contestant_certificate(contestant_id: int, actor: User | None = None) -> Certificate | None:
+    """The contestant's certificate, issued now if the final is published and they are ranked
+    in it and it was not issued yet; None when they have none (not ranked, final not
+    published, unknown) or it was revoked.  For the personal look-up: a link to
+    `documents_web.certificate_pdf` with its serial lets the contestant download it.  Flushes;
+    the caller commits.
+    """
+    contestant = db.session.get(Contestant, contestant_id)
+    if contestant is None:
+        return None
+    existing = db.session.scalar(
+        select(Certificate).where(
+            Certificate.event_id == contestant.event_id,
+            Certificate.contestant_id == contestant.id,
+        )
+    )
+    if existing is None:
+        event = db.session.get(Event, contestant.event_id)
+        assert event is not None
+        if not event.round(FINAL).published:
+            return None
+        issued = issue_certificates(event, actor, only=contestant.id)
+        existing = issued[0] if issued else None
+    if existing is None or existing.revoked:
+        return None
+    return existing
+
+
 def certificate_pdf(
     contestant_id: int, actor: User | None = None, base_url: str | None = None
 ) -> bytes:

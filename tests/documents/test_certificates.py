@@ -222,3 +222,29 @@ def test_reissue_and_revocation_are_audited_and_verified(app, client):
 @pytest.mark.parametrize("serial", ["ABCD", "ABCD-EFGH-JKMN-PQRU", ""])
 def test_malformed_serials_are_unknown(app, client, serial):
     assert client.get(f"/verify/{serial}x").status_code == 404
+
+
+def test_the_personal_look_up_gets_a_download_by_serial(app, client):
+    from competition.documents.certificates import contestant_certificate
+    from competition.extensions import db
+
+    final = published_final(app, client, publish=False)
+    first = final.ranked[0]["contestant_id"]
+    with app.app_context():
+        assert contestant_certificate(first) is None  # the final is not published yet
+    final.org.post(f"/events/{final.event_id}/rounds/final/publish", status=200)
+    with app.app_context():
+        certificate = contestant_certificate(first)
+        assert certificate is not None
+        serial = certificate.serial
+        db.session.commit()
+        assert contestant_certificate(first).serial == serial  # issued once
+        assert contestant_certificate(999_999) is None
+    response = client.get(f"/verify/{serial}/certificate.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert serials(pdf_text(response.data)) == [serial]
+    assert client.get("/verify/0000-0000-0000-0000/certificate.pdf").status_code == 404
+    final.org.post(f"/certificates/{serial}/revoke", {"reason": "作废"}, status=200)
+    assert client.get(f"/verify/{serial}/certificate.pdf").status_code == 404
+    with app.app_context():
+        assert contestant_certificate(first) is None
