@@ -10,8 +10,10 @@ DEMO ?= 1
 PYTEST_ARGS ?=
 
 # Debian packages: PostgreSQL server binaries (the suite's second database), poppler-utils
-# (pdftotext/pdftoppm check the PDFs), the CJK fonts the PDFs are set in, and Chromium for the
-# browser tests (driven by Playwright through its executable path; no browser download).
+# (pdftotext/pdftoppm check the PDFs), the CJK fonts the PDFs are set in, HarfBuzz's
+# subsetter, without which WeasyPrint cuts the 26 MB CJK font with fontTools (~7 s a PDF), and
+# Chromium for the browser tests (driven by Playwright through its executable path; no
+# browser download).
 .PHONY: run test lint format bench system-deps install migrate translations clean
 
 system-deps:
@@ -21,6 +23,8 @@ system-deps:
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	fc-list 2>/dev/null | grep -qi 'Noto Serif CJK' || missing="$$missing fonts-noto-cjk"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	ls /usr/lib/*/libharfbuzz-subset.so.0 /usr/lib/libharfbuzz-subset.so.0 2>/dev/null \
+	  | grep -q . || missing="$$missing libharfbuzz-subset0"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \

@@ -53,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     from competition.api import bp as api_bp
     from competition.cli import register_cli
+    from competition.documents.web import bp as documents_web_bp
     from competition.errors import register_error_handlers
     from competition.web import bp as web_bp
 
@@ -60,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api_bp)  # the API authenticates by bearer token, never by cookie
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
+    app.register_blueprint(documents_web_bp)
     register_error_handlers(app)
     ops.init_app(app)
     register_cli(app)

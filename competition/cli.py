@@ -87,6 +87,9 @@ def backup_command(out: Path) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from competition.documents.cli import certificates_cli
+
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup_command)
+    app.cli.add_command(certificates_cli)

@@ -6,7 +6,8 @@ services, the way an organiser and the judges would through the API:
 - an organiser, a final panel of 5 judges (judge1 is the chief judge) and one preliminary
   committee judge per unit, each with a documented demo password (`DemoLogin`, printed by the CLI);
 - the contest, 7 fictional enterprises of the development area, the event 数控铣工 (职工组) with
-  theory 30 % / practical 70 % and practical time used as a tie-break only;
+  theory 30 % / practical 70 % and practical time used as a tie-break only; the contest's
+  certificate colours and the event's award rules (10 / 20 / 30 %, pass line 60);
 - 45 contestants with valid identity numbers and drawn contest numbers;
 - each unit's preliminary, marked by its own committee judge; one unit has a tie exactly at its
   cut, settled by a recorded ruling before its finalists are recommended;
@@ -33,10 +34,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 
 from competition import scoring
+from competition.documents.certificates import set_colours
 from competition.extensions import db
 from competition.models import Contest, Contestant, Event, Role, Round, User
 from competition.models.contests import FINAL, PRELIMINARY
 from competition.scoring.ranking import RESOLUTION
+from competition.services import awards as award_service
 from competition.services import contests as contest_service
 from competition.services import judging as judging_service
 from competition.services import marks as mark_service
@@ -54,6 +57,21 @@ CONTEST_EDITION = "第五届"
 CONTEST_HOST = "北京经济技术开发区总工会"
 CONTEST_CO_HOSTS = "北京经济技术开发区社会事业局"
 CONTEST_THEME = "匠心“铣”利剑，助力高精尖"
+
+# The certificates' colours (frame band and title, gold rules) and the award rules: first
+# 10 %, second 20 %, third 30 % of the finalists, rounded half-up, nobody below 60.
+CONTEST_COLOURS = ("#9e1b1e", "#c39b3a")
+AWARD_RULES = {
+    "mode": "proportion",
+    "tiers": [
+        {"name": "一等奖", "share": Decimal("0.10")},
+        {"name": "二等奖", "share": Decimal("0.20")},
+        {"name": "三等奖", "share": Decimal("0.30")},
+    ],
+    "pass_line": Decimal("60"),
+    "rounding": "half_up",
+    "base": "ranked",
+}
 
 EVENT_NAME = "数控铣工"
 EVENT_GROUP = "职工组"
@@ -239,6 +257,8 @@ def load_demo_contest() -> list[DemoLogin]:
     event = contest_service.create_event(
         contest, EVENT_NAME, EVENT_GROUP, MIN_FINALISTS, COMPONENTS, TIE_BREAKS
     )
+    set_colours(contest, *CONTEST_COLOURS, organiser)
+    award_service.set_rules(event, actor=organiser, **AWARD_RULES)
     for n, judge in enumerate(panel):
         contest_service.assign_judge(event, judge.id, organiser, chief=n == 0)
 

@@ -1,11 +1,13 @@
 """The OpenAPI document of API v1, built from the same schemas the views use.
 
-Each operation is one row of `OPERATIONS`, so a route without a row is caught by a test that
+Each operation is one row of `all_operations()` (`CORE_OPERATIONS` here, plus each feature module's
+own rows), so a route without a row is caught by a test that
 compares this document with the app's URL map.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -41,7 +43,7 @@ def _list_of(name: str, schema: type[Schema]) -> Schema:
     )()
 
 
-OPERATIONS: tuple[Operation, ...] = (
+CORE_OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "post",
         "/tokens",
@@ -308,7 +310,18 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
 )
 
+
+def all_operations() -> tuple[Operation, ...]:
+    """The core rows and each feature module's own. Imported here, not at the top: those
+    modules import `Operation` from this one."""
+    from competition.api.cohorts import OPERATIONS as COHORT_OPERATIONS
+    from competition.api.documents import DOCUMENT_OPERATIONS
+
+    return CORE_OPERATIONS + DOCUMENT_OPERATIONS + COHORT_OPERATIONS
+
+
 _PATH_PARAMS = {
+    "serial": {"type": "string"},
     "contest_id": {"type": "integer"},
     "event_id": {"type": "integer"},
     "contestant_id": {"type": "integer"},
@@ -354,10 +367,8 @@ def build_spec() -> dict[str, Any]:
     plugin.converter.add_attribute_function(_decimal_field)  # type: ignore[union-attr]
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", schema=schemas.ErrorOut)
-    from competition.api.cohorts import OPERATIONS as COHORT_OPERATIONS
-
     paths: dict[str, dict[str, Any]] = {}
-    for op in OPERATIONS + COHORT_OPERATIONS:
+    for op in all_operations():
         operation: dict[str, Any] = {
             "summary": op.summary,
             "tags": [op.tag],
@@ -380,7 +391,7 @@ def build_spec() -> dict[str, Any]:
                 "in": "query",
                 "required": False,
                 "description": text,
-                "schema": {"type": "integer", "minimum": 1},
+                "schema": _QUERY_SCHEMAS.get(name, {"type": "integer", "minimum": 1}),
             }
             for name, text in op.query
         ]
@@ -414,6 +425,8 @@ def build_spec() -> dict[str, Any]:
     return spec.to_dict()
 
 
+_QUERY_SCHEMAS: dict[str, dict[str, Any]] = {"component": {"type": "string"}}
+
 _ERROR_TEXT = {
     400: "malformed JSON",
     401: "no or bad credentials",
@@ -425,7 +438,7 @@ _ERROR_TEXT = {
 
 
 def _path_names(path: str) -> list[str]:
-    return [part[1:-1] for part in path.split("/") if part.startswith("{")]
+    return re.findall(r"{(\w+)}", path)  # also inside a segment: /certificates/{serial}.pdf
 
 
 def _operation_id(op: Operation) -> str:

@@ -19,6 +19,7 @@ from competition.models.craftsman import (
     RubricItem,
     Trainee,
 )
+from competition.models.documents import AwardRuleSet, Certificate
 from competition.models.judging import Appeal, SecondEntry, Sheet
 from competition.models.marks import Mark, TieResolution
 from competition.models.users import ApiToken, Role, User
@@ -27,6 +28,8 @@ __all__ = [
     "ApiToken",
     "Appeal",
     "AuditEntry",
+    "AwardRuleSet",
+    "Certificate",
     "Cohort",
     "CohortExpert",
     "Component",

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 PRELIMINARY = "preliminary"
 FINAL = "final"
 ROUND_KINDS = (PRELIMINARY, FINAL)
+DEFAULT_PRIMARY_COLOUR = "#a3161a"  # the red of the pages' header
+DEFAULT_ACCENT_COLOUR = "#b8860b"  # gold
 
 
 class Contest(db.Model):
@@ -33,6 +35,9 @@ class Contest(db.Model):
     # 公示期: how many working days published results stay open to objections (an event may
     # override it).
     notice_working_days: Mapped[int] = mapped_column(default=5, server_default="5")
+    # The contest's colours on its printed documents (certificate frame, titles), "#rrggbb".
+    primary_colour: Mapped[str] = mapped_column(String(7), default=DEFAULT_PRIMARY_COLOUR)
+    accent_colour: Mapped[str] = mapped_column(String(7), default=DEFAULT_ACCENT_COLOUR)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     units: Mapped[list[Unit]] = relationship(back_populates="contest", order_by="Unit.id")
