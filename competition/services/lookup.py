@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -48,13 +49,15 @@ def find_contestant(number: str, code: str) -> Contestant | None:
 
 
 def certificate_url(contestant: Contestant) -> str | None:
-    """The contestant's certificate, once one is issued.
+    """The contestant's certificate download, once the final is published and they are ranked in
+    it (issued on first look, under its permanent serial); None otherwise or when revoked.
+    Flushes a newly issued certificate; the view commits."""
+    from competition.documents.certificates import contestant_certificate
 
-    CERTIFICATES: the certificates feature (built separately) returns the URL of this
-    contestant's issued certificate here. Until it exists there is no certificate to link to,
-    and the look-up says so rather than showing a link that leads nowhere.
-    """
-    return None
+    certificate = contestant_certificate(contestant.id)
+    if certificate is None:
+        return None
+    return url_for("documents_web.certificate_pdf", serial=certificate.serial)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from flask import Blueprint
 bp = Blueprint("web", __name__)
 
 import competition.web.console  # noqa: E402
+import competition.web.console_documents  # noqa: E402
 import competition.web.console_import  # noqa: E402
 import competition.web.console_judging  # noqa: E402  (judging: organisers' pages)
 import competition.web.console_results  # noqa: E402

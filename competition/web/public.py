@@ -95,6 +95,7 @@ def lookup() -> ResponseReturnValue:
             form.form_errors.append(_("参赛号或查询码不正确，请核对准考证上的信息。"))
         else:
             found = lookup_service.personal_results(contestant)
+            db.session.commit()  # the certificate may have been issued just now
     elif request.method == "POST":
         status = 422
     response = render_template("web/public/lookup.html", form=form, found=found)
