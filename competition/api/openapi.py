@@ -314,10 +314,11 @@ CORE_OPERATIONS: tuple[Operation, ...] = (
 def all_operations() -> tuple[Operation, ...]:
     """The core rows and each feature module's own. Imported here, not at the top: those
     modules import `Operation` from this one."""
+    from competition.api.cohort_documents import OPERATIONS as COHORT_DOCUMENT_OPERATIONS
     from competition.api.cohorts import OPERATIONS as COHORT_OPERATIONS
     from competition.api.documents import DOCUMENT_OPERATIONS
 
-    return CORE_OPERATIONS + DOCUMENT_OPERATIONS + COHORT_OPERATIONS
+    return CORE_OPERATIONS + DOCUMENT_OPERATIONS + COHORT_OPERATIONS + COHORT_DOCUMENT_OPERATIONS
 
 
 _PATH_PARAMS = {
