@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import make_response
 from flask.wrappers import Response
 
 from competition import policy
@@ -10,17 +9,10 @@ from competition.api import bp
 from competition.api.openapi import Operation
 from competition.api.support import require_user
 from competition.documents import trainee_files
+from competition.documents.responses import pdf_response
 from competition.services import craftsman as service
 
 PDF = {"type": "string", "format": "binary"}
-
-
-def _pdf(body: bytes, filename: str) -> Response:
-    response = make_response(body)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.get("/cohorts/<int:cohort_id>/trainees/<int:trainee_id>/file.pdf")
@@ -32,7 +24,7 @@ def trainee_file_pdf(cohort_id: int, trainee_id: int) -> Response:
     trainee = service.get_trainee(cohort, trainee_id)
     policy.require_trainee_file(user, trainee)
     body = trainee_files.trainee_file_pdf(cohort, trainee, with_names=policy.sees_reviewers(user))
-    return _pdf(body, f"trainee-file-{trainee.id}.pdf")
+    return pdf_response(body, f"trainee-file-{trainee.id}.pdf")
 
 
 @bp.get("/cohorts/<int:cohort_id>/file.pdf")
@@ -40,7 +32,7 @@ def cohort_file_pdf(cohort_id: int) -> Response:
     user = require_user()
     cohort = service.get_cohort(cohort_id)
     policy.require_organiser(user)
-    return _pdf(trainee_files.cohort_file_pdf(cohort), f"cohort-file-{cohort.id}.pdf")
+    return pdf_response(trainee_files.cohort_file_pdf(cohort), f"cohort-file-{cohort.id}.pdf")
 
 
 OPERATIONS: tuple[Operation, ...] = (

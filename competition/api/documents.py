@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import make_response, request
+from flask import request
 from flask.wrappers import Response
 from marshmallow import fields, validate
 
@@ -16,6 +16,7 @@ from competition.api.openapi import Operation
 from competition.api.support import current_user, int_arg, load, require_user, respond
 from competition.documents import certificates as certificate_docs
 from competition.documents import notices, sheets
+from competition.documents.responses import pdf_response
 from competition.errors import Forbidden, Invalid, NotFound
 from competition.extensions import db
 from competition.models import Certificate, Contest, Unit
@@ -114,13 +115,6 @@ PDF = {"type": "string", "format": "binary"}
 
 
 # ---------------------------------------------------------------- helpers
-def _pdf(body: bytes, filename: str, private: bool = True) -> Response:
-    response = make_response(body)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    # Certificates and unpublished lists carry personal data: no shared cache keeps them.
-    response.headers["Cache-Control"] = "private, no-store" if private else "no-cache"
-    return response
 
 
 def _contest(contest_id: int) -> Contest:
@@ -189,7 +183,7 @@ def certificates_pdf(event_id: int) -> Response:
     policy.require_organiser(user)
     body = certificate_docs.event_certificates_pdf(event, user)
     db.session.commit()
-    return _pdf(body, f"certificates-event-{event.id}.pdf")
+    return pdf_response(body, f"certificates-event-{event.id}.pdf")
 
 
 @bp.get("/events/<int:event_id>/contestants/<int:contestant_id>/certificate.pdf")
@@ -200,7 +194,7 @@ def contestant_certificate_pdf(event_id: int, contestant_id: int) -> Response:
     policy.require_organiser(user)
     body = certificate_docs.certificate_pdf(contestant.id, user)
     db.session.commit()
-    return _pdf(body, f"certificate-{contestant.id}.pdf")
+    return pdf_response(body, f"certificate-{contestant.id}.pdf")
 
 
 @bp.get("/events/<int:event_id>/rounds/<round_kind>/results.pdf")
@@ -218,7 +212,9 @@ def results_pdf(event_id: int, round_kind: str) -> Response:
             raise NotFound("本竞赛没有这个单位")
     results = round_results(event, round_, unit_id)
     body = notices.results_pdf(results, policy.sees_identities(user, round_), unit)
-    return _pdf(body, f"results-event-{event.id}-{round_.kind}.pdf", private=not round_.published)
+    return pdf_response(
+        body, f"results-event-{event.id}-{round_.kind}.pdf", private=not round_.published
+    )
 
 
 @bp.get("/events/<int:event_id>/rounds/<round_kind>/score-sheets.pdf")
@@ -250,7 +246,7 @@ def score_sheets_pdf(event_id: int, round_kind: str) -> Response:
         components = [component]
     body = sheets.score_sheets_pdf(event, round_, components, unit_id)
     suffix = f"-{key}" if key else ""
-    return _pdf(body, f"score-sheets-event-{event.id}-{round_.kind}{suffix}.pdf")
+    return pdf_response(body, f"score-sheets-event-{event.id}-{round_.kind}{suffix}.pdf")
 
 
 # ---------------------------------------------------------------- certificates
@@ -274,7 +270,7 @@ def certificate_by_serial_pdf(serial: str) -> Response:
     certificate = _certificate(serial)
     policy.require_organiser(user)
     body = certificate_docs.certificate_pdf_by_serial(certificate)
-    return _pdf(body, f"certificate-{certificate.serial}.pdf")
+    return pdf_response(body, f"certificate-{certificate.serial}.pdf")
 
 
 @bp.post("/certificates/<serial>/revoke")

@@ -3,25 +3,18 @@ signed-in session instead of a bearer token."""
 
 from __future__ import annotations
 
-from flask import make_response, request
+from flask import request
 from flask.typing import ResponseReturnValue
 
 from competition.documents import certificates as certificate_docs
 from competition.documents import notices, sheets
+from competition.documents.responses import pdf_response
 from competition.errors import Invalid
 from competition.extensions import db
 from competition.services.results import round_results
 from competition.web import bp
 from competition.web.console_common import event_or_404, organiser_page, round_or_404
 from competition.web.support import signed_in_user
-
-
-def _pdf(body: bytes, filename: str) -> ResponseReturnValue:
-    response = make_response(body)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.get("/console/events/<int:event_id>/rounds/<kind>/results.pdf")
@@ -31,7 +24,7 @@ def console_results_pdf(event_id: int, kind: str) -> ResponseReturnValue:
     event = event_or_404(event_id)
     round_ = round_or_404(event, kind)
     body = notices.results_pdf(round_results(event, round_), True, None)
-    return _pdf(body, f"results-event-{event.id}-{round_.kind}.pdf")
+    return pdf_response(body, f"results-event-{event.id}-{round_.kind}.pdf")
 
 
 @bp.get("/console/events/<int:event_id>/rounds/final/certificates.pdf")
@@ -42,7 +35,7 @@ def console_certificates_pdf(event_id: int) -> ResponseReturnValue:
     event = event_or_404(event_id)
     body = certificate_docs.event_certificates_pdf(event, signed_in_user())
     db.session.commit()
-    return _pdf(body, f"certificates-event-{event.id}.pdf")
+    return pdf_response(body, f"certificates-event-{event.id}.pdf")
 
 
 @bp.get("/console/events/<int:event_id>/rounds/<kind>/score-sheets.pdf")
@@ -59,4 +52,4 @@ def console_score_sheets_pdf(event_id: int, kind: str) -> ResponseReturnValue:
             raise Invalid(f"没有评分项“{key}”")
         components = [component]
     body = sheets.score_sheets_pdf(event, round_, components, None)
-    return _pdf(body, f"score-sheets-event-{event.id}-{round_.kind}.pdf")
+    return pdf_response(body, f"score-sheets-event-{event.id}-{round_.kind}.pdf")
