@@ -34,7 +34,7 @@ from competition.models import (
 from competition.models.contests import FINAL
 from competition.models.judging import APPEAL_OUTCOMES, APPEAL_REJECTED
 from competition.models.types import utcnow
-from competition.services import audit
+from competition.services import audit, publication
 from competition.services import judging as judging_service
 from competition.services import marks as mark_service
 
@@ -193,6 +193,9 @@ def decide_appeal(
             real.append((change, mark))
     if outcome == APPEAL_REJECTED and real:
         raise Invalid("申诉不成立时不能更改成绩", {"changes": ["驳回的申诉不改分"]})
+    if real and publication.notice_status(event, round_).final:
+        # After the public notice period the results are final (domain.md "Publication").
+        raise Conflict("公示期已满，成绩已确认，不能再因申诉更改成绩")
 
     note = f"申诉处理（{appeal.filed_by}，第 {appeal.id} 号）：{reason}"
     for change, _mark in real:

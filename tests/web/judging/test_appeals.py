@@ -118,3 +118,32 @@ def test_an_upheld_appeal_changes_a_published_mark_and_sends_the_sheet_back(judg
     assert "该申诉已有处理结果" in again.get_data(as_text=True)
     log = org.get("/console/appeals")
     assert "张伟东" in log and "申诉成立" in log
+
+
+def test_no_score_changes_by_appeal_once_the_notice_period_is_over(judging, app):
+    from datetime import date
+
+    from competition.models import Round
+
+    org, _chief = _published_and_signed(judging)
+    contestant = judging.world.contestants[judging.world.units[0]][0]
+    appeal_url = _file(org, judging, contestant).headers["Location"]
+    with app.app_context():
+        round_ = db.session.scalars(
+            select(Round).where(Round.event_id == judging.event_id, Round.kind == "preliminary")
+        ).one()
+        round_.notice_ends_on = date(2000, 1, 7)  # long over: the results are final
+        db.session.commit()
+    page = org.get(appeal_url)
+    field = f"mark-{judging.users['unit1']}-"
+    theory_field = next(
+        name for name in re.findall(r'name="(mark-\d+-\d+)"', page) if name.startswith(field)
+    )
+    refused = org.post(
+        appeal_url + "/decide",
+        {"outcome": "upheld", "reason": "核对原始记录", theory_field: "91"},
+        422,  # the form is shown again with the refusal, as for any refused ruling
+    )
+    assert "公示期已满" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Appeal, int(appeal_url.rsplit("/", 1)[1])).outcome is None
