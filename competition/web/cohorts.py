@@ -231,7 +231,7 @@ def _band_choices(form: BandsForm, cohort: Cohort) -> None:
     for band in cohort.bands:
         keys.setdefault(band["key"], labels.get(band["key"], band["key"]))
     form.appointment_band.choices = [
-        SelectChoice(key, _("%(label)s 及以上", label=label)) for key, label in keys.items()
+        SelectChoice(key, _("%(label)s 及以上", label=_(label))) for key, label in keys.items()
     ]
 
 
