@@ -121,7 +121,7 @@ class CohortForm(FlaskForm):
         lazy_gettext("研修班名称"),
         validators=[DataRequired(lazy_gettext("请填写研修班名称")), Length(max=200)],
     )
-    year = StringField(lazy_gettext("年度"), validators=[Optional(), Length(max=4)])
+    year = StringField(lazy_gettext("年度"), validators=[Optional()])  # the schema checks it
     host = StringField(lazy_gettext("主办单位"), validators=[Optional(), Length(max=200)])
 
 
