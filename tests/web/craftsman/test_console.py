@@ -88,7 +88,7 @@ def test_an_organiser_creates_a_cohort_from_the_console(app, client):
     page = text_of(response.get_data(as_text=True))
     assert response.status_code == 200 and "研修班已创建" in page
     assert "尚未签署：结果为暂定" in page and "专家直接给出总分（未设评分细则）" in page
-    assert "优秀 ≥ 85，合格 ≥ 60；合格及以上推荐聘任" in page
+    assert "优秀 ≥ 85 · 合格 ≥ 60 · 合格及以上推荐聘任" in page
     listing = text_of(org.get("/console/cohorts"))
     assert "2021年度职工工匠研修班" in listing and "学员 0 名 · 评审专家 0 名" in listing
 
