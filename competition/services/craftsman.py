@@ -494,6 +494,15 @@ def _review_score(
     return computed, stored
 
 
+def review_score(
+    cohort: Cohort, score: Decimal | None = None, items: Mapping[str, Any] | None = None
+) -> Decimal:
+    """The score a review with these values would get, storing nothing; the same checks and
+    the same 422 as `set_review`. The review form shows it live while the expert types, so
+    the rubric arithmetic is never done a second time in the page."""
+    return _review_score(cohort, score, items)[0]
+
+
 def set_review(
     cohort: Cohort,
     trainee: Trainee,

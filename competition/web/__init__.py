@@ -8,11 +8,13 @@ from flask import Blueprint
 
 bp = Blueprint("web", __name__)
 
+import competition.web.cohorts  # noqa: E402  (craftsman class: organisers' pages)
 import competition.web.console  # noqa: E402
 import competition.web.console_documents  # noqa: E402
 import competition.web.console_import  # noqa: E402
 import competition.web.console_judging  # noqa: E402  (judging: organisers' pages)
 import competition.web.console_results  # noqa: E402
 import competition.web.judging  # noqa: E402  (judging: judges' pages)
-import competition.web.public  # noqa: E402,F401
+import competition.web.public  # noqa: E402
+import competition.web.reviews  # noqa: E402,F401  (craftsman class: experts' and trainees' pages)
 from competition.web import auth, pages  # noqa: E402,F401
