@@ -8,6 +8,7 @@ from flask import Blueprint
 
 bp = Blueprint("web", __name__)
 
+import competition.web.cohort_documents  # noqa: E402
 import competition.web.cohorts  # noqa: E402  (craftsman class: organisers' pages)
 import competition.web.console  # noqa: E402
 import competition.web.console_documents  # noqa: E402

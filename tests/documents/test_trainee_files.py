@@ -79,3 +79,22 @@ def test_the_organiser_prints_the_whole_cohort_in_rank_order(app, client, tmp_pa
     assert demo["expert"] in _text(one.data, tmp_path)
     missing = organiser.call("GET", f"/cohorts/{demo['cohort']}/trainees/999999/file.pdf")
     assert missing.status_code == 404
+
+
+def test_the_pages_link_each_file(app, client):
+    from tests.web.console.support import sign_in
+
+    demo = _demo(app)
+    pages = sign_in(client, "trainee1", TRAINEE_PASSWORD)
+    own = pages.get("/my/review")
+    link = f"/cohorts/{demo['cohort']}/trainees/{demo['mine']}/file.pdf"
+    assert link in own
+    assert client.get(link).mimetype == "application/pdf"
+    other = f"/cohorts/{demo['cohort']}/trainees/{demo['other']}/file.pdf"
+    assert client.get(other).status_code == 403
+    assert client.get(f"/console/cohorts/{demo['cohort']}/file.pdf").status_code == 403
+
+    client.post("/logout", data={"csrf_token": pages.token("/my/review")})
+    organiser = sign_in(client, "organiser", "demo-organiser")
+    cohort_page = organiser.get(f"/console/cohorts/{demo['cohort']}")
+    assert f"/console/cohorts/{demo['cohort']}/file.pdf" in cohort_page
