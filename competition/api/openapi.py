@@ -15,7 +15,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema, fields
 
 from competition.api import schemas
-from competition.api.fields import DecimalValue
+from competition.api.fields import DECIMAL_PATTERN, DecimalValue
 
 
 @dataclass(frozen=True)
@@ -332,6 +332,7 @@ def _decimal_field(
     text = "decimal string (requests also accept a JSON number)"
     return {
         "type": "string",
+        "pattern": DECIMAL_PATTERN,
         "description": text + (f"; {', '.join(bounds)}" if bounds else ""),
     }
 
