@@ -13,6 +13,7 @@ checked here is the document and the input handling, not the database.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,7 +37,8 @@ from competition.app import create_app
 from tests.craftsman.helpers import SHORTCOMINGS, SUGGESTIONS
 from tests.factories import build_world, judge, login, make_user, mark
 
-EXAMPLES = 50
+# 50 examples an operation keep `make test` quick; a longer hunt: COMPETITION_FUZZ_EXAMPLES=1000.
+EXAMPLES = int(os.environ.get("COMPETITION_FUZZ_EXAMPLES", "50"))
 CONFIG = schemathesis.Config.from_dict(
     {
         "seed": 20260601,
