@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import get_locale
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from competition.config import load_config
@@ -17,12 +18,19 @@ from competition.models.types import MAX_ID
 
 
 class IdConverter(IntegerConverter):
-    """`<int:…>` in routes: an id beyond the database's integers cannot exist, so the URL does
-    not match (404) instead of reaching the database and failing there."""
+    """`<int:…>` in routes: an id beyond the database's integers cannot exist, so it is a 404
+    instead of reaching the database and failing there.
 
-    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
+    Not Werkzeug's `max=`: a value refused by a converter makes the matcher report the methods
+    of the other rules it saw on the way, so `GET /contests/<huge>/units` was a 405 (the POST
+    rule on that path) where `POST` was a 404. Raising NotFound here answers every method
+    alike."""
+
+    def to_python(self, value: str) -> Any:
+        number = super().to_python(value)
+        if number > MAX_ID:
+            raise NotFound()
+        return number
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from competition.extensions import db
@@ -116,6 +117,16 @@ def register_error_handlers(app: Flask) -> None:
                 return error
             return error_page(status, message)
         return error_response(status, code, message)
+
+    @app.errorhandler(StaleDataError)
+    def handle_stale_row(error: StaleDataError) -> Any:
+        # A versioned row (a mark, an event, a contest) changed by someone else between this
+        # request's reading and its writing: the later writer is refused, nothing is written.
+        db.session.rollback()
+        message = N_("数据已被他人修改，本次操作没有保存，请刷新后重试")
+        if not _wants_json():
+            return error_page(409, message)
+        return error_response(409, "stale", message)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception) -> Any:

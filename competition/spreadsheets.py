@@ -3,9 +3,14 @@
 Reading is defensive because the files come from anyone's desktop: the size is bounded before
 anything is unpacked (an .xlsx is a zip, and a small zip can unpack into gigabytes), rows and
 columns are capped, and CSV is read as Excel in China writes it (UTF-8 with or without a BOM,
-or GBK/GB18030). Writing neutralises formula injection: a text cell that starts with = + - @
-(or a tab or carriage return) is stored as text, never as a formula, so a contestant named
-"=HYPERLINK(…)" cannot run anything on the organiser's machine.
+GBK/GB18030, or Excel's "Unicode text", UTF-16). A file that is something else (a picture
+renamed .xlsx, an old .xls, an empty or damaged file, text in another encoding) is refused with
+a reason a person can act on.
+
+Writing neutralises formula injection, for every export in one place (`write_cell`,
+`csv_cell`): a text cell that starts like a formula (= + - @, their full-width forms, or a tab,
+carriage return or line feed, also after leading spaces) is stored as text, never as a formula,
+so a contestant named "=HYPERLINK(…)" cannot run anything on the organiser's machine.
 
 Nothing here knows about Flask or the database; the import service and the exports use it.
 """
@@ -22,6 +27,8 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 Value = str | int | float | Decimal | bool | date | datetime | None
@@ -29,8 +36,29 @@ Value = str | int | float | Decimal | bool | date | datetime | None
 MAX_ROWS = 5000
 MAX_COLUMNS = 50
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What makes a spreadsheet program take text for a formula (or for the start of one, after a
+# cell or line break); Excel in Chinese also reads the full-width signs typed with an IME.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+LEADING_SPACE = " \u3000\u00a0"
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 reads GBK and GB2312 too
+EMPTY_FILE = "上传的文件是空的"
+NOT_XLSX = "文件不是有效的 Excel（.xlsx）文件"
+DAMAGED_XLSX = "Excel 文件已损坏或不完整，请在 Excel 中重新保存后再上传"
+NOT_A_WORKBOOK = "文件不是 Excel 工作簿（可能是 Word 文档等其他文件），请上传 .xlsx 格式的表格"
+UNKNOWN_ENCODING = "无法识别文件编码，请以 UTF-8 或 GBK 编码保存 CSV 文件"
+# The first bytes of files that are often picked by mistake, and what to tell the person.
+SIGNATURES = (
+    (b"\x89PNG", "文件内容是 PNG 图片，不是表格文件"),
+    (b"\xff\xd8\xff", "文件内容是 JPEG 图片，不是表格文件"),
+    (b"GIF8", "文件内容是 GIF 图片，不是表格文件"),
+    (b"%PDF", "文件内容是 PDF 文档，不是表格文件"),
+    (
+        b"\xd0\xcf\x11\xe0",
+        "文件是旧版 Excel（.xls）或设了打开密码的工作簿，请另存为不加密的 .xlsx 或 CSV 后再上传",
+    ),
+    (b"Rar!", "文件是 RAR 压缩包，不是表格文件"),
+    (b"7z\xbc\xaf", "文件是 7z 压缩包，不是表格文件"),
+)
 
 
 class SpreadsheetError(ValueError):
@@ -56,6 +84,9 @@ def read_table(data: bytes, filename: str, max_rows: int = MAX_ROWS) -> list[lis
     is refused rather than cut short.
     """
     name = filename.lower()
+    known = name.endswith((".xlsx", ".xlsm", ".csv", ".txt"))
+    if known and not data.strip(b" \t\r\n\x00"):
+        raise SpreadsheetError(EMPTY_FILE)
     if name.endswith(".xlsx") or name.endswith(".xlsm"):
         rows = _read_xlsx(data, max_rows)
     elif name.endswith(".csv") or name.endswith(".txt"):
@@ -82,18 +113,48 @@ def _trim(row: Iterable[Value]) -> list[Value]:
     return cells
 
 
-def _read_xlsx(data: bytes, max_rows: int) -> list[list[Value]]:
+def other_kind_of_file(data: bytes) -> str | None:
+    """Why `data` is recognisably not a spreadsheet (a picture, a PDF, an old .xls), or None."""
+    for signature, message in SIGNATURES:
+        if data.startswith(signature):
+            return message
+    return None
+
+
+def xlsx_problem(
+    data: bytes, max_unpacked: int = MAX_UNPACKED_BYTES, too_big: str | None = None
+) -> str | None:
+    """Why `data` cannot be an .xlsx workbook, checked without unpacking it, or None.
+
+    Shared by every .xlsx upload: empty, another kind of file, a damaged zip, a zip that holds
+    no workbook (a .docx), or one that would unpack into more than `max_unpacked` bytes (a zip
+    bomb; `too_big` is the message for that)."""
+    if not data:
+        return EMPTY_FILE
+    other = other_kind_of_file(data)
+    if other:
+        return other
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
             unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as error:
-        raise SpreadsheetError("文件不是有效的 Excel（.xlsx）文件") from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise SpreadsheetError("Excel 文件解压后过大，请只保留报名表")
+    except (zipfile.BadZipFile, ValueError):
+        return DAMAGED_XLSX if data.startswith(b"PK") else NOT_XLSX
+    if unpacked > max_unpacked:
+        return too_big or "Excel 文件解压后过大，请只保留报名表"
+    if "xl/workbook.xml" not in names:
+        return NOT_A_WORKBOOK
+    return None
+
+
+def _read_xlsx(data: bytes, max_rows: int) -> list[list[Value]]:
+    problem = xlsx_problem(data)
+    if problem:
+        raise SpreadsheetError(problem)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise SpreadsheetError("文件不是有效的 Excel（.xlsx）文件") from error
+        raise SpreadsheetError(DAMAGED_XLSX) from error
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
@@ -108,17 +169,41 @@ def _read_xlsx(data: bytes, max_rows: int) -> list[list[Value]]:
         workbook.close()
 
 
+def _implausible(text: str) -> bool:
+    """Text decoded with the wrong encoding: GB18030 reads almost any bytes, Big5 or Latin-1
+    among them, but what it makes of them is full of private-use characters."""
+    return any("\ue000" <= ch <= "\uf8ff" for ch in text)
+
+
 def decode_text(data: bytes) -> str:
-    """Text in UTF-8 (with or without BOM) or GB18030/GBK, as Excel in China saves CSV."""
+    """Text in UTF-8 (with or without BOM), GB18030/GBK, or UTF-16 with its BOM (Excel's
+    "Unicode text"), as Excel in China saves CSV; anything else is refused, not misread."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise SpreadsheetError(UNKNOWN_ENCODING) from error
+        if "\x00" in text or _implausible(text):
+            raise SpreadsheetError(UNKNOWN_ENCODING)
+        return text
     for encoding in CSV_ENCODINGS:
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise SpreadsheetError("无法识别文件编码，请以 UTF-8 或 GBK 编码保存 CSV 文件")
+        if not _implausible(text):
+            return text
+    raise SpreadsheetError(UNKNOWN_ENCODING)
 
 
 def _read_csv(data: bytes, max_rows: int) -> list[list[Value]]:
+    other = other_kind_of_file(data)
+    if other:
+        raise SpreadsheetError(other)
+    if data.startswith(b"PK\x03\x04"):
+        raise SpreadsheetError(
+            "文件是 Excel（.xlsx）或其他压缩文件，不是 CSV；Excel 文件请以 .xlsx 上传"
+        )
     text = decode_text(data)
     if "\x00" in text:
         raise SpreadsheetError("文件不是文本格式的 CSV 文件")
@@ -138,9 +223,10 @@ def _read_csv(data: bytes, max_rows: int) -> list[list[Value]]:
     return rows
 
 
-def formula_safe(value: str) -> bool:
-    """True when the text would be taken for a formula by a spreadsheet program."""
-    return value.startswith(FORMULA_STARTS)
+def looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet program could take the text for a formula: it starts with one of
+    FORMULA_STARTS, also after leading spaces (some programs trim them when reading CSV)."""
+    return text.startswith(FORMULA_STARTS) or text.lstrip(LEADING_SPACE).startswith(FORMULA_STARTS)
 
 
 def csv_cell(value: Value) -> str:
@@ -148,7 +234,32 @@ def csv_cell(value: Value) -> str:
     if value is None:
         return ""
     text = str(value)
-    return "'" + text if isinstance(value, str) and formula_safe(text) else text
+    return "'" + text if isinstance(value, str) and looks_like_formula(text) else text
+
+
+def write_cell(sheet: Any, row: int, column: int, value: Any) -> Cell:
+    """Write one cell of an export: text is always a string cell, never a formula.
+
+    openpyxl turns any string starting with "=" into a formula, and spreadsheet programs take
+    text starting like one for a formula when it is edited or saved again as CSV. Text is
+    therefore typed as a string explicitly and, when it looks like a formula, carries Excel's
+    quote prefix (the stored form of a leading apostrophe): shown as typed, and it stays text.
+    Decimals keep their places as the number format. Every export writes through here."""
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        # Control characters cannot be stored in a worksheet (openpyxl refuses them): a name
+        # sent with one is written with a visible replacement instead of failing the export.
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if looks_like_formula(value):
+            cell.quotePrefix = True
+    elif isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        cell.number_format = "0." + "0" * places if places else "0"
+    return cell
 
 
 def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
@@ -158,10 +269,10 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
     for spec in sheets:
         sheet = workbook.create_sheet(_sheet_title(spec.title))
         for column_index, heading in enumerate(spec.header, 1):
-            _write(sheet, 1, column_index, heading)
+            write_cell(sheet, 1, column_index, heading)
         for row_index, row in enumerate(spec.rows, 2):
             for column_index, value in enumerate(row, 1):
-                _write(sheet, row_index, column_index, value)
+                write_cell(sheet, row_index, column_index, value)
         sheet.freeze_panes = "A2"
         for index, width in enumerate(spec.widths, 1):
             sheet.column_dimensions[get_column_letter(index)].width = width
@@ -171,23 +282,6 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
 
 
 def _sheet_title(title: str) -> str:
+    title = ILLEGAL_CHARACTERS_RE.sub("_", title)
     cleaned = "".join("_" if c in "[]:*?/\\" else c for c in title).strip("'") or "Sheet"
     return cleaned[:31]
-
-
-def _write(sheet: Any, row: int, column: int, value: Value) -> None:
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, str):
-        cell.value = value
-        if formula_safe(value):
-            # Stored as a string cell with Excel's "quote prefix", so it stays text even when
-            # someone edits the cell later.
-            cell.data_type = "s"
-            cell.quotePrefix = True
-    elif isinstance(value, Decimal):
-        cell.value = value
-        exponent = value.as_tuple().exponent
-        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-        cell.number_format = "0." + "0" * places if places else "0"
-    else:
-        cell.value = value

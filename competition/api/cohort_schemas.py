@@ -9,6 +9,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate
 
 from competition.api.fields import (
+    DECIMAL_PATTERN,
     BaseSchema,
     Boolean,
     DecimalValue,
@@ -55,6 +56,7 @@ class ScoreMap(fields.Field):
             "type": "object",
             "additionalProperties": {
                 "type": "string",
+                "pattern": DECIMAL_PATTERN,
                 "description": "item score 0..100, decimal string (or a JSON number)",
             },
         }

@@ -8,6 +8,7 @@ every route here for the OpenAPI document.
 from __future__ import annotations
 
 import io
+import unicodedata
 from typing import Any
 
 from flask import jsonify, request, send_file
@@ -254,6 +255,13 @@ def cohort_results(cohort_id: int) -> Response:
     return respond(schemas.CohortResultsOut(), _results_body(service.cohort_results(cohort)))
 
 
+def _file_name(text: str) -> str:
+    """A name as part of a download's file name: control characters (a line break sent in the
+    cohort's name) cannot go into a header, and path separators have no place in a file name."""
+    kept = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" and ch not in "/\\")
+    return kept.strip() or "cohort"
+
+
 @bp.get("/cohorts/<int:cohort_id>/results.xlsx")
 def cohort_results_xlsx(cohort_id: int) -> Response:
     user = require_user()
@@ -263,7 +271,7 @@ def cohort_results_xlsx(cohort_id: int) -> Response:
         io.BytesIO(excel.export_results(cohort)),
         mimetype=excel.XLSX_MIME,
         as_attachment=True,
-        download_name=f"{cohort.name}-评审结果.xlsx",
+        download_name=f"{_file_name(cohort.name)}-评审结果.xlsx",
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response

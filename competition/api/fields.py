@@ -67,7 +67,9 @@ class Nested(fields.Nested):
     default_error_messages = {**_common, "type": "应为对象"}
 
 
-_PLAIN_DECIMAL = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
+# A decimal as text: what requests may send as a string and what responses always send.
+DECIMAL_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
+_PLAIN_DECIMAL = re.compile(DECIMAL_PATTERN)
 # No score, weight or maximum comes near this; anything beyond is a typo or an attack.
 _LARGEST = Decimal("1e12")
 

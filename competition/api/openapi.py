@@ -17,7 +17,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema, fields
 
 from competition.api import schemas
-from competition.api.fields import DecimalValue
+from competition.api.fields import DECIMAL_PATTERN, DecimalValue
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,9 @@ class Operation:
     description: str = ""
     content_type: str = "application/json"
     extra: dict[str, Any] = field(default_factory=dict)
+    # Optional request headers (name, description) and headers of the success response.
+    headers: tuple[tuple[str, str], ...] = ()
+    response_headers: tuple[tuple[str, str], ...] = ()
 
 
 def _list_of(name: str, schema: type[Schema]) -> Schema:
@@ -225,7 +228,12 @@ CORE_OPERATIONS: tuple[Operation, ...] = (
         200,
         (400, 401, 403, 404, 409, 422),
         description="Sets the caller's own mark; sending it again replaces it and the "
-        "change is kept in the audit trail. 409 once the round is published.",
+        "change is kept in the audit trail. 409 once the round is published. With If-Match "
+        "(the mark's ETag, as the last answer or the marks list gave it) the change is made "
+        "only if nobody has changed the mark since: otherwise 409 (code `stale`) and nothing "
+        "is written.",
+        headers=(("If-Match", 'the ETag of the mark as last read, e.g. "12-3"; * for any'),),
+        response_headers=(("ETag", "the mark's ETag after the change"),),
     ),
     Operation(
         "get",
@@ -346,6 +354,7 @@ def _decimal_field(
     text = "decimal string (requests also accept a JSON number)"
     return {
         "type": "string",
+        "pattern": DECIMAL_PATTERN,
         "description": text + (f"; {', '.join(bounds)}" if bounds else ""),
     }
 
@@ -396,6 +405,16 @@ def build_spec() -> dict[str, Any]:
             }
             for name, text in op.query
         ]
+        params += [
+            {
+                "name": name,
+                "in": "header",
+                "required": False,
+                "description": text,
+                "schema": {"type": "string"},
+            }
+            for name, text in op.headers
+        ]
         if params:
             operation["parameters"] = params
         if op.request is not None:
@@ -409,6 +428,11 @@ def build_spec() -> dict[str, Any]:
             operation["responses"][str(op.status)] = {
                 "description": "success",
                 "content": {op.content_type: {"schema": op.response}},
+            }
+        if op.response_headers:
+            operation["responses"][str(op.status)]["headers"] = {
+                name: {"description": text, "schema": {"type": "string"}}
+                for name, text in op.response_headers
             }
         for status in op.errors:
             operation["responses"][str(status)] = {

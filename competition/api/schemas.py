@@ -244,6 +244,9 @@ class MarkRowOut(BaseSchema):
     judge_id = fields.Integer()
     value = DecimalValue()
     updated_at = fields.DateTime()
+    etag = fields.String(
+        metadata={"description": "the mark's ETag: send it as is in If-Match to change it"}
+    )
 
 
 class MarkListOut(BaseSchema):

@@ -91,6 +91,19 @@ def load(schema: Schema, data: Any | None = None) -> dict[str, Any]:
         raise Invalid(f"{first[0]}：{first[1][0]}", fields) from error
 
 
+def if_match_tags() -> set[str] | None:
+    """The strong ETags of an If-Match header (`{"*"}` for any), or None without the header.
+
+    A header that names no tag at all is malformed (400); a weak tag never matches, since a
+    change is conditional on the exact version (RFC 9110, strong comparison)."""
+    if "If-Match" not in request.headers:
+        return None
+    tags = request.if_match
+    if not tags:
+        raise BadRequest('If-Match 应为评分的 ETag，如 "12-3"', {"If-Match": ["应为 ETag 或 *"]})
+    return {"*"} if tags.star_tag else set(tags.as_set())
+
+
 def int_arg(name: str) -> int | None:
     value = request.args.get(name)
     if value is None or value == "":

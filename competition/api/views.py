@@ -8,11 +8,13 @@ from flask import g, jsonify
 from flask.wrappers import Response
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.http import quote_etag
 
 from competition import policy
 from competition.api import bp, schemas
 from competition.api.support import (
     current_user,
+    if_match_tags,
     int_arg,
     load,
     require_user,
@@ -222,12 +224,20 @@ def set_mark(event_id: int, round_kind: str, contestant_id: int, component_key: 
     round_ = contest_service.get_round(event, round_kind)
     contestant = contest_service.get_contestant(event, contestant_id)
     policy.require_marking(user, event, round_, contestant)
+    if_match = if_match_tags()
     data = load(schemas.MarkIn())
-    mark_service.set_mark(
-        event, round_, contestant, component_key, data["value"], user, reason=data["reason"]
+    mark = mark_service.set_mark(
+        event,
+        round_,
+        contestant,
+        component_key,
+        data["value"],
+        user,
+        reason=data["reason"],
+        if_match=if_match,
     )
     _commit()
-    return respond(
+    response = respond(
         schemas.MarkOut(),
         {
             "contestant_id": contestant.id,
@@ -236,6 +246,8 @@ def set_mark(event_id: int, round_kind: str, contestant_id: int, component_key: 
             "value": data["value"],
         },
     )
+    response.set_etag(mark.etag)
+    return response
 
 
 @bp.get("/events/<int:event_id>/rounds/<round_kind>/marks")
@@ -258,6 +270,7 @@ def list_marks(event_id: int, round_kind: str) -> Response:
             "judge_id": mark.judge_id,
             "value": mark.value,
             "updated_at": mark.updated_at,
+            "etag": quote_etag(mark.etag),
         }
         for mark, contestant, component in rows
     ]

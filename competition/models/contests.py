@@ -39,6 +39,11 @@ class Contest(db.Model):
     primary_colour: Mapped[str] = mapped_column(String(7), default=DEFAULT_PRIMARY_COLOUR)
     accent_colour: Mapped[str] = mapped_column(String(7), default=DEFAULT_ACCENT_COLOUR)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Raised by every saved edit of the settings (services.setup): a form sent from an older
+    # version is refused instead of overwriting the newer settings.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     units: Mapped[list[Unit]] = relationship(back_populates="contest", order_by="Unit.id")
     events: Mapped[list[Event]] = relationship(back_populates="contest", order_by="Event.id")
@@ -76,6 +81,11 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Judging: when on, a round is published only once the chief judge has signed every sheet.
     require_sign_off: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Raised by every saved edit of the set-up (services.setup), rules included though they
+    # live in other rows: a form sent from an older version is refused, not applied.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     contest: Mapped[Contest] = relationship(back_populates="events")
     components: Mapped[list[Component]] = relationship(

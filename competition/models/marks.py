@@ -26,6 +26,16 @@ class Mark(db.Model):
     value: Mapped[Decimal] = mapped_column(ExactDecimal(10, 2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Counts the mark's changes: its ETag, so a PUT made from an old reading is refused (409)
+    # instead of silently undoing someone else's change. The ORM also adds it to every UPDATE.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def etag(self) -> str:
+        """The mark's entity tag (unquoted): which mark, and which of its versions."""
+        return f"{self.id}-{self.version}"
 
 
 class TieResolution(db.Model):

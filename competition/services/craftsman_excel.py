@@ -29,6 +29,7 @@ from competition.extensions import db
 from competition.models import Cohort, Role, Trainee, User
 from competition.services import audit
 from competition.services import craftsman as craftsman_service
+from competition.spreadsheets import write_cell, xlsx_problem
 
 #: An upload larger than this is refused before it is opened.
 MAX_IMPORT_BYTES = 1024 * 1024
@@ -49,9 +50,6 @@ HEADINGS = {
 REQUIRED_COLUMNS = ("name", "unit")
 LIMITS = {"name": 100, "unit": 200, "title": 200, "username": 64}
 COLUMN_NAMES = {"name": "姓名", "unit": "工作单位", "title": "荣誉称号", "username": "登录名"}
-
-#: A cell starting with one of these is taken for a formula by spreadsheet programs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class FileTooLarge(AppError):
@@ -112,18 +110,9 @@ def _sheet_rows(data: bytes) -> list[tuple[Any, ...]]:
     bad upload from costing memory: size, a real zip, its unpacked size, a workbook inside."""
     if len(data) > MAX_IMPORT_BYTES:
         raise FileTooLarge(f"文件过大：最大 {MAX_IMPORT_BYTES // 1024} KB", {"file": ["文件过大"]})
-    if not data:
-        raise _bad_file("上传的文件是空的")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError) as error:
-        raise _bad_file("文件不是 Excel 工作簿（.xlsx）；旧版 .xls 请先另存为 .xlsx") from error
-    if "xl/workbook.xml" not in names:
-        raise _bad_file("文件不是 Excel 工作簿（.xlsx）")
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _bad_file("文件解压后过大，请只保留学员名单")
+    problem = xlsx_problem(data, MAX_UNPACKED_BYTES, "文件解压后过大，请只保留学员名单")
+    if problem:
+        raise _bad_file(problem)
     rows: list[tuple[Any, ...]] = []
     try:
         with warnings.catch_warnings():
@@ -292,23 +281,9 @@ def import_trainees(cohort: Cohort, data: bytes, actor: User) -> list[Trainee]:
 
 # ---------------------------------------------------------------- export
 def _put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
-    """Write a cell; text is always a string cell, never a formula.
-
-    openpyxl turns any string starting with "=" into a formula, and spreadsheet programs treat
-    text starting with = + - @ as one when it is edited or re-saved as CSV. Text cells are
-    therefore typed as strings explicitly and, when they start like a formula, carry Excel's
-    quote prefix (the stored form of a leading apostrophe), so the name is shown as typed and
-    stays text.
-    """
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, str):
-        cell.value = value
-        cell.data_type = "s"
-        if value.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-    return cell
+    """Write a cell; text is always a string cell, never a formula (the one writer of every
+    export, `competition.spreadsheets.write_cell`, neutralises formula injection)."""
+    return write_cell(sheet, row, column, value)
 
 
 def _score_cell(sheet: Worksheet, row: int, column: int, value: Decimal | None) -> None:

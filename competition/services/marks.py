@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -64,6 +65,7 @@ def set_mark(
     actor: User | None = None,
     by_appeal: bool = False,
     details: dict[str, Any] | None = None,
+    if_match: Collection[str] | None = None,
 ) -> Mark:
     """Set `judge`'s mark; the API, the score-sheet pages and appeals all come through here.
 
@@ -71,6 +73,11 @@ def set_mark(
     appeal's outcome or a settled second entry); the audit trail names both. `by_appeal` is for
     `competition.services.appeals` only: an appeal's outcome may change a published round during
     its public notice period, nothing else may.
+
+    `if_match` (the ETags the caller last read, `*` for any) makes the change conditional: when
+    the mark has changed since, or does not exist, nothing is written and `StaleMark` (409) says
+    what it is now. It is checked under the round's lock, so two people sending a change made
+    from the same reading cannot both succeed.
     """
     component = event.component(component_key)
     if component is None:
@@ -104,6 +111,8 @@ def set_mark(
             Mark.judge_id == judge.id,
         )
     )
+    if if_match is not None:
+        check_if_match(mark, if_match)
     old_value = mark.value if mark is not None else None
     if mark is None:
         mark = Mark(
@@ -133,6 +142,24 @@ def set_mark(
         )
     db.session.flush()
     return mark
+
+
+class StaleMark(Conflict):
+    """The mark is no longer what the caller read: someone else changed it in between."""
+
+    def __init__(self, mark: Mark | None) -> None:
+        if mark is None:
+            message = "该评分尚未录入或已被删除，请刷新后再录入"
+        else:
+            message = f"评分已被他人修改（现为 {mark.value}），请刷新后再改"
+        super().__init__(message, {"value": [message]}, code="stale")
+        self.mark = mark
+
+
+def check_if_match(mark: Mark | None, if_match: Collection[str]) -> None:
+    """Refuse (StaleMark) unless the mark exists and is one of the versions the caller read."""
+    if mark is None or ("*" not in if_match and mark.etag not in if_match):
+        raise StaleMark(mark)
 
 
 def _sheet_signed(round_: Round, component: Component, judge: User) -> bool:

@@ -201,12 +201,17 @@ def _contradiction(order: Sequence[int], earlier: Iterable[TieResolution]) -> Ti
 def resolve_tie(
     event: Event, round_: Round, order: Sequence[int], reason: str, actor: User
 ) -> TieResolution:
-    """Record a ruling on one unresolved tie group (of the round, or of one unit's preliminary)."""
+    """Record a ruling on one unresolved tie group (of the round, or of one unit's preliminary).
+
+    The round is locked before the ties are worked out: of two organisers ruling on the same
+    tie at once, the later sees the earlier's ruling and is refused, rather than both being
+    recorded (possibly in opposite orders)."""
     if len(set(order)) != len(order):
         raise Invalid("名次裁定中有重复的选手", {"order": ["选手重复"]})
     reason = reason.strip()
     if not reason:
         raise Invalid("请填写裁定理由", {"reason": ["裁定理由不能为空"]})
+    round_ = lock_round(round_)
     target = sorted(order)
     # A unit's own tie first: a preliminary ruling is usually its committee's, on its own people.
     groups: list[tuple[int | None, tuple[int, ...]]] = []
@@ -215,19 +220,20 @@ def resolve_tie(
             groups.extend((unit_id, group) for group in ranking.unresolved_ties)
     groups.extend((None, group) for group in round_results(event, round_).ranking.unresolved_ties)
     match = next((g for g in groups if list(g[1]) == target), None)
+    earlier = _resolutions(round_)
     if match is None:
+        if any(sorted(r.order) == target for r in earlier):
+            raise Invalid("这组同分已有裁定，不能重复裁定", {"order": ["这组同分已有裁定"]})
         raise Invalid(
             "裁定的选手必须恰好是一组未决的同分选手",
             {"order": ["不是一组未决的同分选手"]},
         )
-    earlier = _resolutions(round_)
     conflicting = _contradiction(order, earlier)
     if conflicting is not None:
         raise Invalid(
             "此裁定与已有的裁定顺序矛盾",
             {"order": [f"与 {conflicting.created_at:%Y-%m-%d %H:%M} 的裁定矛盾"]},
         )
-    round_ = lock_round(round_)
     if round_.published:
         raise Conflict("本轮成绩已发布，不能再裁定")
     resolution = TieResolution(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from competition.errors import Conflict, Invalid
 from competition.extensions import db
@@ -30,10 +31,41 @@ def check_notice_days(value: int | None, allow_none: bool) -> dict[str, list[str
     return {}
 
 
-def update_contest(contest: Contest, actor: User, **values: object) -> Contest:
+CONTEST_EDITED = "竞赛信息已被他人修改，您这次的修改没有保存。请查看最新信息后再改。"
+EVENT_EDITED = "赛项设置已被他人修改，您这次的修改没有保存。请查看最新设置后再改。"
+
+
+class EditedMeanwhile(Conflict):
+    """The settings were saved by someone else after the editor read them: nothing is saved."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="stale")
+
+
+def _check_version(current: int, read: int | None, message: str) -> None:
+    """`read` is the version the editor's form was made from (None: not a versioned edit)."""
+    if read is not None and read != current:
+        raise EditedMeanwhile(message)
+
+
+def _flush_versioned(message: str) -> None:
+    """Write the edit; the row's UPDATE is conditional on the version read (the ORM's
+    version_id_col), so an edit saved by someone else in the meantime is refused here."""
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        raise EditedMeanwhile(message) from error
+
+
+def update_contest(
+    contest: Contest, actor: User, *, version: int | None = None, **values: object
+) -> Contest:
+    """Change a contest's settings; with `version` (from the edit form), only if nobody has
+    saved them since that version was read (409 otherwise)."""
     unknown = set(values) - set(CONTEST_FIELDS)
     if unknown:
         raise TypeError(f"not contest settings: {sorted(unknown)}")
+    _check_version(contest.version, version, CONTEST_EDITED)
     notice = values.get("notice_working_days", contest.notice_working_days)
     errors = check_notice_days(notice, allow_none=False)  # type: ignore[arg-type]
     if errors:
@@ -42,8 +74,9 @@ def update_contest(contest: Contest, actor: User, **values: object) -> Contest:
     for key, value in changed.items():
         setattr(contest, key, value)
     if changed:
+        contest.version = contest.version + 1
         audit.record("contest.update", actor, details={"contest_id": contest.id, **changed})
-    db.session.flush()
+    _flush_versioned(CONTEST_EDITED)
     return contest
 
 
@@ -72,7 +105,12 @@ def update_event(
     notice_working_days: int | None,
     components: Sequence[ComponentSpec],
     tie_breaks: Sequence[str],
+    version: int | None = None,
 ) -> Event:
+    """Change an event's set-up; with `version` (from the edit form), only if nobody has saved
+    it since that version was read (409 otherwise). Every saved edit raises the version, a
+    change of the rules too (they live in the components' rows)."""
+    _check_version(event.version, version, EVENT_EDITED)
     errors = validate_event_rules(components, tie_breaks)
     errors.update(check_notice_days(notice_working_days, allow_none=True))
     if errors:
@@ -98,6 +136,8 @@ def update_event(
     event.name = name
     event.group_name = group
     event.notice_working_days = notice_working_days
+    event.version = event.version + 1
+    _flush_versioned(EVENT_EDITED)  # before any query's autoflush can meet a newer version
     if rules_changed:
         event.min_finalists_per_unit = min_finalists_per_unit
         _replace_components(event, components, tie_breaks)
@@ -112,7 +152,7 @@ def update_event(
             "rules_changed": rules_changed,
         },
     )
-    db.session.flush()
+    _flush_versioned(EVENT_EDITED)
     db.session.refresh(event)
     return event
 
@@ -131,7 +171,7 @@ def _replace_components(
             if referenced is not None:
                 raise Conflict(f"评分项“{component.name}”已被记录引用，不能删除")
             db.session.delete(component)
-    db.session.flush()
+    _flush_versioned(EVENT_EDITED)
     for position, spec in enumerate(components):
         component = existing.get(spec.key)
         if component is None:

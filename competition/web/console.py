@@ -29,6 +29,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from competition.api.schemas import ContestantIn, EventIn
 from competition.errors import AppError, Invalid
@@ -89,6 +90,28 @@ class ContestForm(FlaskForm):
         }
 
 
+class Versioned:
+    """A hidden field with the version of the row the form was filled from: saving is refused
+    (409) when someone else has saved the row since, instead of overwriting their change."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    def read_version(self) -> int:
+        # A page without the field (or with garbage in it) is as stale as can be.
+        return self.version.data if isinstance(self.version.data, int) else 0  # type: ignore[attr-defined]
+
+
+class ContestEditForm(Versioned, ContestForm):
+    pass
+
+
+def _contest_edit_form(contest: Contest, fresh: bool = False) -> ContestEditForm:
+    """The contest's settings form; `fresh`: filled from the stored contest, not the request."""
+    if fresh:
+        return ContestEditForm(formdata=None, obj=contest, prefix="contest")
+    return ContestEditForm(obj=contest, prefix="contest")
+
+
 @bp.route("/console", methods=["GET", "POST"])
 @organiser_page
 def console_home() -> ResponseReturnValue:
@@ -124,17 +147,21 @@ class UnitsForm(FlaskForm):
 @organiser_page
 def console_contest(contest_id: int) -> ResponseReturnValue:
     contest = contest_or_404(contest_id)
-    form = ContestForm(obj=contest, prefix="contest")
+    form = _contest_edit_form(contest)
     errors: list[str] = []
     if form.validate_on_submit():
         try:
             setup.update_contest(
                 contest,
                 current_organiser(),
+                version=form.read_version(),
                 notice_working_days=form.notice_working_days.data,
                 **form.values(),
             )
             db.session.commit()
+        except setup.EditedMeanwhile as error:
+            errors = show_refusal(None, error)
+            form = _contest_edit_form(contest_or_404(contest_id), fresh=True)
         except AppError as error:
             errors = show_refusal(form, error)
         else:
@@ -144,7 +171,7 @@ def console_contest(contest_id: int) -> ResponseReturnValue:
 
 
 def _contest_page(
-    contest: Contest, form: ContestForm, units_form: UnitsForm, errors: list[str]
+    contest: Contest, form: ContestEditForm, units_form: UnitsForm, errors: list[str]
 ) -> ResponseReturnValue:
     status = form_status()
     return render_template(
@@ -179,7 +206,7 @@ def console_add_units(contest_id: int) -> ResponseReturnValue:
             else:
                 flash(_("已登记 %(count)d 个单位。", count=len(names)), "success")
                 return redirect(url_for("web.console_contest", contest_id=contest.id) + "#units")
-    return _contest_page(contest, ContestForm(obj=contest, prefix="contest"), units_form, errors)
+    return _contest_page(contest, _contest_edit_form(contest, fresh=True), units_form, errors)
 
 
 # ---------------------------------------------------------------- events
@@ -357,6 +384,10 @@ class EventForm(FlaskForm):
                 self.form_errors.extend(_flat(value))
 
 
+class EventEditForm(Versioned, EventForm):
+    pass
+
+
 def _flat(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
@@ -420,9 +451,10 @@ def console_new_event(contest_id: int) -> ResponseReturnValue:
 @organiser_page
 def console_edit_event(event_id: int) -> ResponseReturnValue:
     event = event_or_404(event_id)
-    form = EventForm()
+    form = EventEditForm()
     if request.method == "GET":
         form.fill_from(event)
+        form.version.data = event.version
     elif _rules_locked(event):
         form.fill_rules_from(event)  # only names and the notice period can still change
     errors: list[str] = []
@@ -439,8 +471,16 @@ def console_edit_event(event_id: int) -> ResponseReturnValue:
                     notice_working_days=form.notice_working_days.data,
                     components=rules[0],
                     tie_breaks=rules[1],
+                    version=form.read_version(),
                 )
                 db.session.commit()
+            except setup.EditedMeanwhile as error:
+                # Nothing of this edit is saved; the form shows what is stored now.
+                errors = show_refusal(None, error)
+                event = event_or_404(event_id)
+                form = EventEditForm(formdata=None)
+                form.fill_from(event)
+                form.version.data = event.version
             except AppError as error:
                 errors = show_refusal(form, error, RULE_FIELDS)
                 event = event_or_404(event_id)

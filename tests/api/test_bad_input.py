@@ -522,6 +522,20 @@ def test_a_huge_event_id_in_the_path_is_404(registry):
     assert_error(registry.org.call("GET", "/events/99999999999999999999"), 404)
 
 
+def test_a_huge_id_in_the_path_is_404_whatever_the_method(registry):
+    """Found by fuzzing: GET of a path whose POST twin exists was a 405, not a 404."""
+    huge = 2**40
+    for method, path in [
+        ("GET", f"/contests/{huge}/units"),
+        ("POST", f"/contests/{huge}/units"),
+        ("GET", f"/events/{huge}/judges"),
+        ("POST", f"/events/{huge}/judges"),
+        ("PUT", f"/cohorts/{huge}/rubric"),
+    ]:
+        assert_error(registry.org.call(method, path, {"name": "x"}), 404)
+    assert registry.org.client.get(f"/console/contests/{huge}").status_code in (302, 404)
+
+
 def test_a_bad_unit_id_query_argument_is_422(registry):
     for value in ["abc", "-1", "1.5"]:
         path = f"/events/{registry.event_id}/rounds/preliminary/results?unit_id={value}"

@@ -45,6 +45,12 @@ def _event_form(**overrides: str) -> dict[str, str]:
     }
 
 
+def _version(app, event_id: int) -> str:
+    """The version the edit page carries in its hidden field."""
+    with app.app_context():
+        return str(db.session.get(Event, event_id).version)
+
+
 def _counts(app) -> tuple[int, int]:
     with app.app_context():
         return (
@@ -135,7 +141,7 @@ def test_rules_can_change_until_the_first_mark(app, client):
     world = build_world(app, client, per_unit=(1,))
     boss = organiser_pages(app, client)
     url = f"/console/events/{world.event_id}/edit"
-    form = _event_form(notice_working_days="3")
+    form = _event_form(notice_working_days="3", version=_version(app, world.event_id))
     boss.post(url, form, status=200)
     with app.app_context():
         event = db.session.get(Event, world.event_id)
@@ -148,7 +154,8 @@ def test_rules_can_change_until_the_first_mark(app, client):
     page = boss.get(url)
     assert "已经有评分或已发布成绩" in text_of(page)
     # A posted change of weights is ignored (the stored rules are kept); names still change.
-    boss.post(url, _event_form(name="数控车工", **{"components-0-weight": "0.5"}), status=200)
+    edit = {"components-0-weight": "0.5", "version": _version(app, world.event_id)}
+    boss.post(url, _event_form(name="数控车工", **edit), status=200)
     with app.app_context():
         event = db.session.get(Event, world.event_id)
         assert event.name == "数控车工"

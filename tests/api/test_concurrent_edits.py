@@ -1,0 +1,183 @@
+"""Two people changing the same thing at once: the later one is refused (409), never a silent
+overwrite. On both databases, without sleeps.
+
+A mark's ETag (a version counter) comes with every PUT and every row of the marks list; a PUT
+with If-Match is made only if the mark is still that version. To make a race deterministic, a
+test runs the other person's whole request at the moment the first request reaches the round's
+lock (`interleave`): what is checked before that lock can be overtaken, what is checked after
+it cannot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from competition.extensions import db
+from competition.models import TieResolution
+from tests.api.test_access import SIMPLE_EVENT, assert_error
+from tests.factories import Api, World, build_world, judge
+
+
+@pytest.fixture
+def marking(app, client) -> tuple[World, Api, Api]:
+    """One unit of three contestants, a judge, and the same judge signed in a second time (his
+    tablet and his phone)."""
+    world = build_world(app, client, per_unit=(3,), event=SIMPLE_EVENT)
+    _uid, tablet = judge(app, client, world.org, world.event_id, "j1")
+    phone = Api(client, tablet.token)
+    return world, tablet, phone
+
+
+def _path(world: World, contestant: int | None = None) -> str:
+    contestant = contestant or world.all_contestants()[0]
+    return f"/events/{world.event_id}/rounds/preliminary/marks/{contestant}/score"
+
+
+def _put(api: Api, path: str, value: Any, if_match: str | None = None) -> Any:
+    headers = {"Authorization": f"Bearer {api.token}"}
+    if if_match is not None:
+        headers["If-Match"] = if_match
+    return api.client.put("/api/v1" + path, json={"value": value}, headers=headers)
+
+
+def _listed(api: Api, world: World) -> dict[int, dict[str, Any]]:
+    rows = api.get(f"/events/{world.event_id}/rounds/preliminary/marks")["marks"]
+    return {row["contestant_id"]: row for row in rows}
+
+
+@contextmanager
+def interleave(monkeypatch, module: str, other: Callable[[], Any]) -> Iterator[list[Any]]:
+    """Run `other` (another person's whole request) when the next request reaches
+    `module.lock_round`, before that lock is taken; `other` runs in its own request, with its
+    own database session, and commits before the first request goes on."""
+    import importlib
+
+    target = importlib.import_module(module)
+    real = target.lock_round
+    results: list[Any] = []
+
+    def lock_round(round_: Any) -> Any:
+        if not results:
+            results.append(None)  # the other request's own lock goes straight through
+            results[0] = other()
+        return real(round_)
+
+    monkeypatch.setattr(target, "lock_round", lock_round)
+    yield results
+    monkeypatch.setattr(target, "lock_round", real)
+
+
+# ---------------------------------------------------------------- marks: ETag and If-Match
+def test_a_put_gives_the_marks_etag_and_the_list_shows_it(marking):
+    world, tablet, _phone = marking
+    first = _put(tablet, _path(world), "80")
+    assert first.status_code == 200
+    etag = first.headers["ETag"]
+    assert etag.startswith('"') and etag.endswith('"')
+    assert _listed(tablet, world)[world.all_contestants()[0]]["etag"] == etag
+    # Sending the same value again changes nothing, so the tag stays.
+    assert _put(tablet, _path(world), "80.00", if_match=etag).headers["ETag"] == etag
+    changed = _put(tablet, _path(world), "81", if_match=etag)
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+def test_of_two_changes_from_one_reading_the_later_is_refused(marking):
+    world, tablet, phone = marking
+    _put(tablet, _path(world), "80")
+    read = _listed(phone, world)[world.all_contestants()[0]]["etag"]  # both devices read it
+
+    assert _put(tablet, _path(world), "85", if_match=read).status_code == 200
+    refused = _put(phone, _path(world), "90", if_match=read)
+    error = assert_error(refused, 409, "value")
+    assert error["code"] == "stale"
+    assert "评分已被他人修改" in error["message"] and "85.00" in error["message"]
+
+    assert _listed(tablet, world)[world.all_contestants()[0]]["value"] == "85.00"
+    trail = world.org.get(f"/events/{world.event_id}/audit")["entries"]
+    assert [e["new_value"] for e in trail if e["action"] == "mark.set"] == ["80.00", "85.00"]
+
+
+def test_without_if_match_a_put_replaces_the_mark_as_before(marking):
+    world, tablet, phone = marking
+    _put(tablet, _path(world), "80")
+    assert _put(phone, _path(world), "70").status_code == 200
+    assert _listed(tablet, world)[world.all_contestants()[0]]["value"] == "70.00"
+
+
+def test_if_match_on_a_mark_not_entered_yet_and_the_star(marking):
+    world, tablet, _phone = marking
+    missing = _put(tablet, _path(world), "80", if_match='"1-1"')
+    assert_error(missing, 409, "value")
+    assert _listed(tablet, world) == {}
+    assert_error(_put(tablet, _path(world), "80", if_match="*"), 409)  # * needs a mark
+    _put(tablet, _path(world), "80")
+    assert _put(tablet, _path(world), "82", if_match="*").status_code == 200
+
+
+def test_an_etag_of_another_mark_or_a_weak_one_does_not_match(marking):
+    world, tablet, _phone = marking
+    one, two = world.all_contestants()[:2]
+    tag_one = _put(tablet, _path(world, one), "80").headers["ETag"]
+    _put(tablet, _path(world, two), "80")
+    assert_error(_put(tablet, _path(world, two), "81", if_match=tag_one), 409)
+    assert_error(_put(tablet, _path(world, one), "81", if_match=f"W/{tag_one}"), 409)
+    listed = _listed(tablet, world)
+    assert listed[one]["value"] == listed[two]["value"] == "80.00"
+
+
+def test_an_empty_if_match_is_a_bad_request(marking):
+    world, tablet, _phone = marking
+    _put(tablet, _path(world), "80")
+    assert_error(_put(tablet, _path(world), "81", if_match=""), 400, "If-Match")
+    # The contract's order: a refusal of the value (422) before the state (409).
+    assert_error(_put(tablet, _path(world), "101", if_match='"0-0"'), 422, "value")
+
+
+def test_the_etag_is_checked_under_the_rounds_lock(marking, monkeypatch):
+    """The phone's PUT reaches the lock; just then the tablet's change, made from the same
+    reading, goes through. The phone's PUT must then be refused, not applied over it."""
+    world, tablet, phone = marking
+    read = _put(tablet, _path(world), "80").headers["ETag"]
+    with interleave(
+        monkeypatch,
+        "competition.services.marks",
+        lambda: _put(tablet, _path(world), "85", if_match=read),
+    ) as other:
+        refused = _put(phone, _path(world), "90", if_match=read)
+    assert other[0].status_code == 200
+    assert_error(refused, 409, "value")
+    assert _listed(tablet, world)[world.all_contestants()[0]]["value"] == "85.00"
+
+
+# ---------------------------------------------------------------- tie rulings
+@pytest.fixture
+def tied(app, client) -> tuple[World, list[int]]:
+    world = build_world(app, client, per_unit=(3,), event=SIMPLE_EVENT)
+    _uid, panel = judge(app, client, world.org, world.event_id, "j1")
+    a, b, c = world.all_contestants()
+    for contestant, value in ((a, "90"), (b, "80"), (c, "80")):
+        assert _put(panel, _path(world, contestant), value).status_code == 200
+    return world, [b, c]
+
+
+def test_two_organisers_ruling_on_one_tie_at_once_record_one_ruling(app, client, tied, monkeypatch):
+    world, (b, c) = tied
+    second = Api(client, world.org.token)  # another organiser's session; same rights
+    path = f"/events/{world.event_id}/rounds/preliminary/tie-resolutions"
+    with interleave(
+        monkeypatch,
+        "competition.services.results",
+        lambda: world.org.call("POST", path, {"order": [b, c], "reason": "抽签决定"}),
+    ) as other:
+        refused = second.call("POST", path, {"order": [c, b], "reason": "按操作用时"})
+    assert other[0].status_code == 201
+    error = assert_error(refused, 422, "order")
+    assert error["message"] == "这组同分已有裁定，不能重复裁定"
+    with app.app_context():
+        rulings = db.session.scalars(select(TieResolution)).all()
+        assert [r.order for r in rulings] == [[b, c]]
