@@ -326,7 +326,7 @@ def test_an_import_shows_every_bad_row_and_stores_nothing(app, client):
 
     not_excel = _upload(org, cohort, b"not a workbook", "list.xlsx")
     assert not_excel.status_code == 422
-    assert "文件不是 Excel 工作簿（.xlsx）" in text_of(not_excel.get_data(as_text=True))
+    assert "文件不是有效的 Excel（.xlsx）文件" in text_of(not_excel.get_data(as_text=True))
     assert cohort.snapshot() == before
 
 
