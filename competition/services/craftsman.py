@@ -37,6 +37,7 @@ from competition.models.craftsman import default_bands
 from competition.models.types import utcnow
 from competition.scoring.review import MAX_RUBRIC_ITEMS
 from competition.services import audit
+from competition.services.locking import lock_row
 
 #: Chinese names of the usual bands; a configured band may carry its own label.
 BAND_LABELS = {"excellent": "优秀", "good": "良好", "pass": "合格", scoring.FAIL: "不合格"}
@@ -116,25 +117,9 @@ def has_reviews(cohort: Cohort) -> bool:
 
 
 def lock_cohort(cohort: Cohort) -> Cohort:
-    """Re-read the cohort under a lock, so a review and the sign-off (or a change of rules)
-    cannot interleave: whichever comes second sees what the first wrote.
-
-    PostgreSQL locks the row; on SQLite a no-op UPDATE takes the database's write lock first
-    (its driver runs plain SELECTs outside any transaction), as `marks.lock_round` does.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(
-            update(Cohort).where(Cohort.id == cohort.id).values(id=Cohort.id),
-            execution_options={"synchronize_session": False},
-        )
-    locked = db.session.scalar(
-        select(Cohort)
-        .where(Cohort.id == cohort.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert locked is not None
-    return locked
+    """The cohort re-read under a lock, so a review and the sign-off (or a change of rules)
+    cannot interleave: whichever comes second sees what the first wrote."""
+    return lock_row(Cohort, cohort)
 
 
 def _refuse_when_signed(cohort: Cohort, what: str) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from competition.errors import Conflict, Invalid
 from competition.extensions import db
@@ -14,29 +14,13 @@ from competition.models import Component, Contestant, Event, Finalist, Mark, Rou
 from competition.models.contests import FINAL
 from competition.models.types import utcnow
 from competition.services import audit
+from competition.services.locking import lock_row
 
 
 def lock_round(round_: Round) -> Round:
-    """Re-read the round under a lock, so a mark and a publication of the same round cannot
-    interleave: the later one sees what the earlier one wrote.
-
-    PostgreSQL locks the row (SELECT … FOR UPDATE). SQLite has no row locks, and its driver
-    runs plain SELECTs outside any transaction; a no-op UPDATE takes the database's write lock
-    first, so the re-read below sees the latest committed state and no writer can slip in.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(
-            update(Round).where(Round.id == round_.id).values(id=Round.id),
-            execution_options={"synchronize_session": False},
-        )
-    locked = db.session.scalar(
-        select(Round)
-        .where(Round.id == round_.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert locked is not None
-    return locked
+    """The round re-read under a lock: a mark and a publication of the same round cannot
+    interleave."""
+    return lock_row(Round, round_)
 
 
 def range_message(component: Component) -> str:
