@@ -65,6 +65,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # point it at Redis or Memcached (e.g. redis://localhost:6379) for exact shared counts.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Rankings kept per worker, each under its event's result stamp (see services/results):
+        # a ranking of 10,000 people takes some 10-20 MB; 0 turns the cache off.
+        "RESULTS_CACHE_ENTRIES": int(os.environ.get("RESULTS_CACHE_ENTRIES", "8")),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         # Public holidays and the weekend days worked instead (调休), for the notice period (公示):
         # ISO dates or ranges, e.g. HOLIDAYS="2026-10-01..2026-10-07" WORKING_WEEKENDS="2026-10-10".

@@ -21,7 +21,7 @@ from competition.models.craftsman import (
 )
 from competition.models.documents import AwardRuleSet, Certificate
 from competition.models.judging import Appeal, SecondEntry, Sheet
-from competition.models.marks import Mark, TieResolution
+from competition.models.marks import Mark, ResultStamp, TieResolution
 from competition.models.users import ApiToken, Role, User
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "Finalist",
     "JudgeAssignment",
     "Mark",
+    "ResultStamp",
     "Review",
     "ReviewSession",
     "Role",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from competition.extensions import db
@@ -50,3 +50,20 @@ class TieResolution(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ResultStamp(db.Model):
+    """A token that changes whenever anything an event's results are made of changes.
+
+    Database triggers (migration 0008) write a new random token on every insert, update or
+    delete of the event's marks, contestants, units, finalists, components, rounds, tie
+    rulings or the event itself, whichever code or process made the change. Computed results
+    are cached under the token they were computed after (`services/results`). The token is
+    random rather than counted so that no value is ever seen twice: not after a rolled-back
+    transaction, a restored backup or a database made afresh for a test.
+    """
+
+    __tablename__ = "result_stamps"
+
+    event_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    stamp: Mapped[int] = mapped_column(BigInteger)

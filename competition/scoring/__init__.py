@@ -17,6 +17,7 @@ from competition.scoring.finalists import (
 from competition.scoring.marks import (
     Component,
     MarkSummary,
+    aggregate_hundredths,
     aggregate_marks,
     aggregate_summary,
     round_half_up,
@@ -78,6 +79,7 @@ __all__ = [
     "Rubric",
     "RubricItem",
     "TraineeReviews",
+    "aggregate_hundredths",
     "aggregate_marks",
     "aggregate_summary",
     "band_problems",

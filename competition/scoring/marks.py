@@ -27,6 +27,7 @@ from decimal import (
 __all__ = [
     "Component",
     "MarkSummary",
+    "aggregate_hundredths",
     "aggregate_marks",
     "aggregate_summary",
     "round_half_up",
@@ -60,6 +61,9 @@ def to_decimal(value: object, what: str = "value") -> Decimal:
 #: never read, so sharing it between threads is harmless.
 _FAST = Context(prec=60, rounding=ROUND_HALF_UP, traps=[Inexact, InvalidOperation, Overflow])
 _HUNDREDTHS = Decimal("0.01")
+#: Rounding to 2 places in one step: half-up, and refusing (rather than rounding twice) whatever
+#: does not fit 60 digits.
+_ROUND = Context(prec=60, rounding=ROUND_HALF_UP, traps=[InvalidOperation, Overflow])
 #: Shifting a decimal point is exact given the digits; 999 covers any score a person could type.
 _EXACT_SCALE = Context(prec=999, traps=[Inexact, InvalidOperation, Overflow])
 
@@ -98,6 +102,15 @@ def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     result is what gets printed.  For negative values halves also go away from zero
     (-0.005 -> -0.01), the mirror image of the positive case; scores are never negative anyway.
     """
+    if type(value) is Decimal and places == 2:
+        # The common case, tens of thousands of times per ranking: one C call. Too large a value
+        # (or an infinity) raises, a NaN comes back as NaN; both go the careful way below.
+        try:
+            result = value.quantize(_HUNDREDTHS, context=_ROUND)
+        except InvalidOperation:
+            result = None
+        if result is not None and result.is_finite():
+            return result
     value = to_decimal(value)
     if isinstance(places, bool) or not isinstance(places, int) or places < 0:
         raise ValueError(f"places must be a non-negative int, got {places!r}")
@@ -137,6 +150,30 @@ class MarkSummary:
         return cls(count=len(values), total=total, lowest=min(values), highest=max(values))
 
 
+def aggregate_hundredths(
+    count: int, total: int, lowest: int, highest: int, trim_from: int = 5
+) -> Decimal:
+    """The aggregation rule on a summary of marks counted in whole hundredths.
+
+    Why: marks carry 2 decimals, and a database sums them exactly as integers (``SUM`` of
+    hundredths); the rule then needs only integer arithmetic, the fastest exact way there is
+    for the 30,000 component scores of a big event. It is the rule of ``aggregate_marks``;
+    a property test holds the two to the same answers.
+    """
+    if isinstance(trim_from, bool) or not isinstance(trim_from, int) or trim_from < 3:
+        raise ValueError(f"trim_from must be an int of at least 3, got {trim_from!r}")
+    if type(count) is not int or count < 1:
+        raise ValueError("cannot aggregate an empty list of marks")
+    named = ((total, "sum of marks"), (lowest, "lowest mark"), (highest, "highest mark"))
+    for value, what in named:
+        if type(value) is not int:
+            raise TypeError(f"{what} must be an int of hundredths, not {type(value).__name__}")
+    if count >= trim_from:
+        total -= lowest + highest
+        count -= 2
+    return _hundredths_half_up(total, count)
+
+
 def aggregate_summary(summary: MarkSummary, trim_from: int = 5) -> Decimal:
     """The aggregation rule on a summary of marks; see ``aggregate_marks`` for the rule itself.
 
@@ -169,11 +206,15 @@ def _mean_half_up(total: Decimal, count: int) -> Decimal:
     """
     exponent = min(int(total.as_tuple().exponent), -2)
     scaled = int(total.scaleb(-exponent, context=_EXACT_SCALE))
-    divisor = count * 10 ** (-exponent - 2)
-    quotient, remainder = divmod(abs(scaled), divisor)
+    return _hundredths_half_up(scaled, count * 10 ** (-exponent - 2))
+
+
+def _hundredths_half_up(hundredths: int, divisor: int) -> Decimal:
+    """hundredths / divisor, rounded half-up (away from zero) to a whole number of hundredths."""
+    quotient, remainder = divmod(abs(hundredths), divisor)
     if 2 * remainder >= divisor:
         quotient += 1
-    return Decimal(-quotient if scaled < 0 else quotient).scaleb(-2, context=_EXACT_SCALE)
+    return Decimal(-quotient if hundredths < 0 else quotient).scaleb(-2, context=_EXACT_SCALE)
 
 
 def aggregate_marks(marks: Sequence[Decimal], trim_from: int = 5) -> Decimal:

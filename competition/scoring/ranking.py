@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 from types import MappingProxyType
 
 from competition.scoring.marks import Component, round_half_up, to_decimal, weighted_total
@@ -51,6 +53,8 @@ def number_sort_key(number: str) -> tuple[tuple[tuple[int, int, str], ...], str]
     compare by value, other runs as text; the whole string breaks any remaining tie ("7" vs "07")
     so the order is total.
     """
+    if number.isascii() and number.isdigit():
+        return ((1, int(number), number),), number  # what the general case gives, sooner
     # re.split with a capturing group alternates text, digits, text, ...: odd indexes are digits.
     parts = tuple(
         (1, int(run), run) if index % 2 else (0, 0, run)
@@ -73,7 +77,9 @@ def _frozen_scores(scores: Mapping[str, Decimal | None]) -> Mapping[str, Decimal
     for key, value in scores.items():
         if value is None:
             continue
-        snapshot[key] = to_decimal(value, f"score {key!r}")
+        if type(value) is not Decimal or not value.is_finite():
+            value = to_decimal(value, f"score {key!r}")
+        snapshot[key] = value
     return MappingProxyType(snapshot)
 
 
@@ -128,6 +134,32 @@ class RankedEntry:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "scores", _frozen_scores(self.scores))
+
+    @classmethod
+    def _trusted(
+        cls,
+        rank: int,
+        contestant_id: int,
+        number: str,
+        scores: Mapping[str, Decimal],
+        total: Decimal,
+        decided_by: str | None,
+    ) -> RankedEntry:
+        """An entry from values `rank_entries` has already checked and frozen.
+
+        Why: checking and snapshotting the scores again for each of 10,000 people is a good
+        part of the time a big ranking takes, and would re-check what was checked a moment ago.
+        """
+        entry = object.__new__(cls)
+        entry.__dict__.update(
+            rank=rank,
+            contestant_id=contestant_id,
+            number=number,
+            scores=scores,
+            total=total,
+            decided_by=decided_by,
+        )
+        return entry
 
 
 @dataclass(frozen=True)
@@ -225,63 +257,58 @@ def rank_entries(
     ends on a key that is unique per contestant.
     """
     chain = _check_components(components, tie_breaks)
+    keys = [c.key for c in components]
+    weighted = [c for c in components if c.weight > 0]
     seen: set[int] = set()
-    complete: list[tuple[Entry, Mapping[str, Decimal]]] = []
+    # (place key, provisional key, entry, rounded scores, total): the place key is what decides a
+    # place (total, then the tie-break chain); the provisional key (contest number, then id) only
+    # orders people the place key cannot tell apart, and is unique per person.
+    complete: list[
+        tuple[tuple[Decimal, ...], tuple[object, ...], Entry, Mapping[str, Decimal], Decimal]
+    ] = []
     incomplete: list[tuple[Entry, tuple[str, ...]]] = []
     for entry in entries:
-        if entry.contestant_id in seen:
-            raise ValueError(f"contestant {entry.contestant_id} is entered twice")
-        seen.add(entry.contestant_id)
-        missing = tuple(c.key for c in components if c.key not in entry.scores)
+        contestant_id = entry.contestant_id
+        if contestant_id in seen:
+            raise ValueError(f"contestant {contestant_id} is entered twice")
+        seen.add(contestant_id)
+        scores = entry.scores
+        missing = tuple([key for key in keys if key not in scores])
         if missing:
             incomplete.append((entry, missing))
-        else:
-            rounded = {key: round_half_up(value, 2) for key, value in entry.scores.items()}
-            complete.append((entry, rounded))
-
-    def sort_key(item: tuple[Entry, Mapping[str, Decimal], Decimal]) -> tuple[Decimal, ...]:
-        _, scores, total = item
-        return (-total, *(_tie_key(c, scores[c.key]) for c in chain))
-
-    totalled = [(entry, scores, weighted_total(scores, components)) for entry, scores in complete]
-    totalled.sort(key=lambda item: (number_sort_key(item[0].number), item[0].contestant_id))
-    totalled.sort(key=sort_key)  # stable: equal keys keep the provisional number order
+            continue
+        rounded = {key: round_half_up(value, 2) for key, value in scores.items()}
+        total = weighted_total(rounded, weighted)
+        place = (-total, *[_tie_key(c, rounded[c.key]) for c in chain])
+        provisional = (number_sort_key(entry.number), contestant_id)
+        complete.append((place, provisional, entry, MappingProxyType(rounded), total))
+    complete.sort(key=itemgetter(1))
+    complete.sort(key=itemgetter(0))  # stable: a tie keeps the provisional order
 
     ranked: list[RankedEntry] = []
     unresolved: list[tuple[int, ...]] = []
-    start = 0
-    while start < len(totalled):
-        end = start + 1
-        group_key = sort_key(totalled[start])
-        while end < len(totalled) and sort_key(totalled[end]) == group_key:
-            end += 1
-        group = totalled[start:end]
+    for _, members in groupby(complete, key=itemgetter(0)):
+        group = list(members)
         resolved = False
         if len(group) > 1:
-            ids = [item[0].contestant_id for item in group]
+            ids = [item[2].contestant_id for item in group]
             resolution = _matching_resolution(ids, resolutions)
             if resolution is None:
                 unresolved.append(tuple(sorted(ids)))
             else:
                 position = {cid: i for i, cid in enumerate(resolution.order)}
-                group.sort(key=lambda item: position[item[0].contestant_id])
+                group.sort(key=lambda item: position[item[2].contestant_id])
                 resolved = True
-        for index, (entry, scores, total) in enumerate(group):
+        for index, (_, _, entry, scores, total) in enumerate(group):
             if index > 0:
                 decided_by = RESOLUTION if resolved else None
             else:
                 decided_by = _separated_by(ranked[-1] if ranked else None, total, scores, chain)
             ranked.append(
-                RankedEntry(
-                    rank=len(ranked) + 1,
-                    contestant_id=entry.contestant_id,
-                    number=entry.number,
-                    scores=scores,
-                    total=total,
-                    decided_by=decided_by,
+                RankedEntry._trusted(
+                    len(ranked) + 1, entry.contestant_id, entry.number, scores, total, decided_by
                 )
             )
-        start = end
 
     incomplete.sort(key=lambda item: (number_sort_key(item[0].number), item[0].contestant_id))
     return Ranking(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from competition import scoring
 from competition.extensions import db
-from competition.models import Contestant, Event, Mark, Unit
+from competition.models import Event, Mark, Unit
 from competition.models.contests import FINAL, PRELIMINARY
 from competition.services import results as result_service
 
@@ -31,7 +31,7 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class Standing:
-    contestant: Contestant
+    contestant: result_service.Entrant
     status: Status
     entry: scoring.RankedEntry | None = None
     missing: tuple[str, ...] = ()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from threading import Lock
+from types import MappingProxyType
+from typing import Any, TypeVar
 
+from flask import current_app
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
@@ -19,7 +23,6 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
-from sqlalchemy.orm import selectinload
 
 from competition import scoring
 from competition.errors import Conflict, Invalid
@@ -30,6 +33,7 @@ from competition.models import (
     Event,
     Finalist,
     Mark,
+    ResultStamp,
     Round,
     TieResolution,
     Unit,
@@ -41,6 +45,30 @@ from competition.services import audit
 from competition.services.marks import lock_round
 
 
+@dataclass(frozen=True, slots=True)
+class UnitName:
+    """A unit as a ranking shows it."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entrant:
+    """A contestant as a ranking shows them: who, which number, which unit.
+
+    Why not the `Contestant` row: a ranking of 10,000 people reads these four columns, and
+    building 10,000 full ORM objects (and their units) took longer than ranking them.
+    Read-only on purpose: results are for showing, never for changing a contestant.
+    """
+
+    id: int
+    number: str
+    name: str
+    unit_id: int
+    unit: UnitName
+
+
 @dataclass(frozen=True)
 class RoundResults:
     """A round's ranking with what the API, pages and documents need to show it."""
@@ -49,7 +77,7 @@ class RoundResults:
     round: Round
     unit_id: int | None
     ranking: scoring.Ranking
-    contestants: dict[int, Contestant]
+    contestants: Mapping[int, Entrant]
     resolutions: tuple[TieResolution, ...]
 
 
@@ -64,19 +92,26 @@ def tie_break_keys(event: Event) -> list[str]:
     return [c.key for c in event.tie_breaks]
 
 
-def entrants(event: Event, round_: Round, unit_id: int | None = None) -> list[Contestant]:
+def entrants(event: Event, round_: Round, unit_id: int | None = None) -> list[Entrant]:
     """Everyone registered sits the preliminary; only finalists sit the final."""
     query = (
-        select(Contestant)
+        select(Contestant.id, Contestant.number, Contestant.name, Unit.id, Unit.name)
+        .join(Unit, Unit.id == Contestant.unit_id)
         .where(Contestant.event_id == event.id)
-        .options(selectinload(Contestant.unit))
         .order_by(Contestant.number)
     )
     if round_.kind == FINAL:
         query = query.join(Finalist, Finalist.contestant_id == Contestant.id)
     if unit_id is not None:
         query = query.where(Contestant.unit_id == unit_id)
-    return list(db.session.scalars(query))
+    units: dict[int, UnitName] = {}
+    result = []
+    for contestant_id, number, name, unit_key, unit_name in db.session.execute(query):
+        unit = units.get(unit_key)
+        if unit is None:
+            unit = units[unit_key] = UnitName(unit_key, unit_name)
+        result.append(Entrant(contestant_id, number, name, unit_key, unit))
+    return result
 
 
 def _hundredths() -> ColumnElement[int]:
@@ -91,32 +126,38 @@ def component_scores(round_: Round) -> dict[int, dict[str, Decimal]]:
     """Each contestant's aggregated, rounded score per component.
 
     The database summarises each contestant's marks of a component (count, sum, lowest,
-    highest) in one grouped query, which is all the aggregation rule needs; the rule itself is
-    `scoring.aggregate_summary`. 150,000 marks come back as 30,000 summaries.
+    highest, in whole hundredths) in one grouped query, which is all the aggregation rule needs;
+    the rule itself is `scoring.aggregate_hundredths`. 150,000 marks come back as 30,000
+    summaries.
     """
-    hundredths = _hundredths()
+    keys: dict[int, str] = {
+        component_id: key
+        for component_id, key in db.session.execute(
+            select(Component.id, Component.key).where(Component.event_id == round_.event_id)
+        )
+    }
+    marks = (
+        select(Mark.contestant_id, Mark.component_id, _hundredths().label("hundredths"))
+        .where(Mark.round_id == round_.id)
+        .subquery()
+    )
+    hundredths = marks.c.hundredths
     rows = db.session.execute(
         select(
-            Mark.contestant_id,
-            Component.key,
+            marks.c.contestant_id,
+            marks.c.component_id,
             func.count(),
             func.sum(hundredths),
             func.min(hundredths),
             func.max(hundredths),
-        )
-        .join(Component, Component.id == Mark.component_id)
-        .where(Mark.round_id == round_.id)
-        .group_by(Mark.contestant_id, Component.key)
+        ).group_by(marks.c.contestant_id, marks.c.component_id)
     )
     scores: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for contestant_id, key, count, total, lowest, highest in rows:
-        summary = scoring.MarkSummary(
-            count=count,
-            total=Decimal(int(total)).scaleb(-2),
-            lowest=Decimal(int(lowest)).scaleb(-2),
-            highest=Decimal(int(highest)).scaleb(-2),
+    aggregate = scoring.aggregate_hundredths
+    for contestant_id, component_id, count, total, lowest, highest in rows:
+        scores[contestant_id][keys[component_id]] = aggregate(
+            count, int(total), int(lowest), int(highest)
         )
-        scores[contestant_id][key] = scoring.aggregate_summary(summary)
     return scores
 
 
@@ -146,7 +187,7 @@ def _scoped(
 def rank(
     event: Event,
     round_: Round,
-    contestants: Sequence[Contestant],
+    contestants: Sequence[Entrant],
     scores: dict[int, dict[str, Decimal]],
     resolutions: Sequence[TieResolution],
     unit_id: int | None,
@@ -161,32 +202,97 @@ def rank(
     )
 
 
+T = TypeVar("T")
+
+
+class _RecentResults:
+    """The last few rankings a worker computed, each under the stamp it was computed after.
+
+    Why this is safe: the key holds the event's result stamp, read *before* the ranking's
+    inputs, and the database renews the stamp on every change to those inputs (triggers of
+    migration 0008), in whatever process the change is made. So an entry is never older than
+    its stamp, and a changed event has a new stamp that no entry carries yet. Stamps are random,
+    so a rolled-back change's stamp never comes back. Entries are immutable and shared.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = Lock()
+
+    def get_or_compute(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]  # type: ignore[no-any-return]
+        value = compute()  # outside the lock: other workers' threads need not wait for it
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+def result_stamp(event: Event) -> int | None:
+    """The event's current result stamp (None for an event no change has been seen to yet)."""
+    return db.session.scalar(select(ResultStamp.stamp).where(ResultStamp.event_id == event.id))
+
+
+def _remembered(event: Event, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    size = current_app.config.get("RESULTS_CACHE_ENTRIES", 0)
+    stamp = result_stamp(event) if size else None
+    if stamp is None:
+        return compute()
+    cache = current_app.extensions.get("results_cache")
+    if cache is None:
+        cache = current_app.extensions.setdefault("results_cache", _RecentResults(size))
+    return cache.get_or_compute((event.id, stamp, *key), compute)
+
+
 def round_results(event: Event, round_: Round, unit_id: int | None = None) -> RoundResults:
-    contestants = entrants(event, round_, unit_id)
-    resolutions = _resolutions(round_)
-    ranking = rank(event, round_, contestants, component_scores(round_), resolutions, unit_id)
+    """The round's ranking (of everyone, or of one unit in the preliminary).
+
+    A ranking of 10,000 people takes a few hundred milliseconds to work out, and hundreds of
+    people ask for the same one while results are awaited, so a worker keeps the few it
+    computed last, under the event's result stamp (see `_RecentResults`).
+    """
+
+    def compute() -> tuple[scoring.Ranking, Mapping[int, Entrant]]:
+        contestants = entrants(event, round_, unit_id)
+        ranking = rank(
+            event, round_, contestants, component_scores(round_), _resolutions(round_), unit_id
+        )
+        return ranking, MappingProxyType({c.id: c for c in contestants})
+
+    ranking, contestants = _remembered(event, ("round", round_.id, unit_id), compute)
     return RoundResults(
         event=event,
         round=round_,
         unit_id=unit_id,
         ranking=ranking,
-        contestants={c.id: c for c in contestants},
-        resolutions=resolutions,
+        contestants=contestants,
+        resolutions=_resolutions(round_),
     )
 
 
-def unit_rankings(event: Event, round_: Round) -> dict[int, scoring.Ranking]:
+def unit_rankings(event: Event, round_: Round) -> Mapping[int, scoring.Ranking]:
     """Every unit's own ranking of the round, from one read of the marks."""
-    contestants = entrants(event, round_)
-    scores = component_scores(round_)
-    resolutions = _resolutions(round_)
-    by_unit: dict[int, list[Contestant]] = defaultdict(list)
-    for contestant in contestants:
-        by_unit[contestant.unit_id].append(contestant)
-    return {
-        unit_id: rank(event, round_, members, scores, resolutions, unit_id)
-        for unit_id, members in by_unit.items()
-    }
+
+    def compute() -> Mapping[int, scoring.Ranking]:
+        contestants = entrants(event, round_)
+        scores = component_scores(round_)
+        resolutions = _resolutions(round_)
+        by_unit: dict[int, list[Entrant]] = defaultdict(list)
+        for contestant in contestants:
+            by_unit[contestant.unit_id].append(contestant)
+        return MappingProxyType(
+            {
+                unit_id: rank(event, round_, members, scores, resolutions, unit_id)
+                for unit_id, members in by_unit.items()
+            }
+        )
+
+    return _remembered(event, ("units", round_.id), compute)
 
 
 def _contradiction(order: Sequence[int], earlier: Iterable[TieResolution]) -> TieResolution | None:
@@ -339,4 +445,11 @@ def finalists(event: Event) -> list[Finalist]:
             .where(Finalist.event_id == event.id)
             .order_by(Finalist.unit_id, Finalist.id)
         )
+    )
+
+
+def finalist_ids(event: Event) -> set[int]:
+    """Who is through to the final, as ids: all a ranking page needs to mark them."""
+    return set(
+        db.session.scalars(select(Finalist.contestant_id).where(Finalist.event_id == event.id))
     )

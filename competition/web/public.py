@@ -6,6 +6,10 @@ API's results to callers without a token: a round is public once published, and 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
@@ -20,9 +24,11 @@ from competition.extensions import db
 from competition.i18n import _, lazy_gettext
 from competition.models import Contest, Event, Round
 from competition.models.contests import PRELIMINARY
+from competition.scoring import RankedEntry
 from competition.services import lookup as lookup_service
 from competition.services import publication
 from competition.services import results as result_service
+from competition.services.results import Entrant, UnitName
 from competition.web import bp
 from competition.web.console_common import event_or_404, round_or_404
 from competition.web.presenting import highest_total, histogram
@@ -45,6 +51,30 @@ def public_results() -> ResponseReturnValue:
     return render_template("web/public/results.html", contests=list(contests.values()))
 
 
+#: Rows of a public ranking on one page: a page of a 10,000-strong ranking stays light on a
+#: phone at the venue; the printed result notice (PDF) has everyone.
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Section:
+    """One unit's rows on a page of the preliminary (`continued` when it began a page before)."""
+
+    unit: UnitName
+    entries: list[RankedEntry]
+    continued: bool
+
+
+def _matches(query: str, person: Entrant) -> bool:
+    """A search finds a contest number exactly, and a name or unit by any part of it."""
+    folded = query.casefold()
+    return (
+        person.number.casefold() == folded
+        or folded in person.name.casefold()
+        or folded in person.unit.name.casefold()
+    )
+
+
 @bp.get("/results/events/<int:event_id>/<kind>")
 def public_ranking(event_id: int, kind: str) -> ResponseReturnValue:
     event = event_or_404(event_id)
@@ -52,20 +82,44 @@ def public_ranking(event_id: int, kind: str) -> ResponseReturnValue:
     if not policy.may_read_results(None, event, round_):
         raise NotFound(_("本轮成绩尚未公布"))
     results = result_service.round_results(event, round_)
-    sections = []
+    people = results.contestants
+    rows: list[tuple[UnitName | None, RankedEntry]]
     if round_.kind == PRELIMINARY:
         # Each unit's committee ranks its own people: the preliminary is read unit by unit.
-        units = {u.id: u for u in event.contest.units}
         rankings = result_service.unit_rankings(event, round_)
-        sections = [(units[uid], rankings[uid]) for uid in sorted(rankings, key=list(units).index)]
-    finalist_ids = {f.contestant_id for f in result_service.finalists(event)}
+        rows = [
+            (people[entry.contestant_id].unit, entry)
+            for unit in event.contest.units
+            for entry in (rankings[unit.id].ranked if unit.id in rankings else ())
+        ]
+    else:
+        rows = [(None, entry) for entry in results.ranking.ranked]
+    query = request.args.get("q", "").strip()[:40]
+    if query:
+        rows = [row for row in rows if _matches(query, people[row[1].contestant_id])]
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    sections: list[Section] = []
+    if round_.kind == PRELIMINARY:
+        first_unit = rows[(page - 1) * PAGE_SIZE - 1][0] if page > 1 and shown else None
+        for unit, group in groupby(shown, key=itemgetter(0)):
+            assert unit is not None
+            entries = [entry for _, entry in group]
+            sections.append(Section(unit, entries, not sections and unit == first_unit))
+    finalist_ids = result_service.finalist_ids(event) if round_.kind == PRELIMINARY else set()
     return render_template(
         "web/public/ranking.html",
         event=event,
         round=round_,
         results=results,
+        entries=[entry for _, entry in shown],
         sections=sections,
         finalist_ids=finalist_ids,
+        query=query,
+        found=len(rows),
+        page=page,
+        pages=pages,
         notice=publication.notice_status(event, round_),
         chart=histogram([e.total for e in results.ranking.ranked], highest_total(event)),
     )

@@ -196,3 +196,16 @@ class TestWeightedTotal:
             ctx.rounding = decimal.ROUND_HALF_EVEN
             total = weighted_total({"theory": D("80.02"), "practical": D("84.77")}, REFERENCE)
         assert str(total) == "83.35"
+
+
+def test_the_rule_in_hundredths_refuses_what_is_not_a_count_of_hundredths() -> None:
+    from competition.scoring import aggregate_hundredths
+
+    assert str(aggregate_hundredths(5, 45000, 8000, 10000)) == "90.00"  # (450-80-100)/3
+    assert str(aggregate_hundredths(2, 17001, 8500, 8501)) == "85.01"  # 85.005 rounds up
+    with pytest.raises(ValueError, match="empty"):
+        aggregate_hundredths(0, 0, 0, 0)
+    with pytest.raises(TypeError, match="hundredths"):
+        aggregate_hundredths(3, Decimal("270.00"), 8000, 10000)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="trim_from"):
+        aggregate_hundredths(3, 27000, 8000, 10000, trim_from=2)

@@ -17,6 +17,7 @@ from competition.scoring import (
     MarkSummary,
     Ranking,
     Resolution,
+    aggregate_hundredths,
     aggregate_marks,
     aggregate_summary,
     rank_entries,
@@ -275,3 +276,9 @@ def test_a_summary_as_a_database_computes_it_gives_the_same_score(
     kept = sorted(marks)[1:-1] if len(marks) >= trim_from else marks
     expected = half_up_oracle(sum(map(Fraction, kept), Fraction(0)) / len(kept))
     assert aggregate_summary(summary, trim_from) == expected == aggregate_marks(marks, trim_from)
+    hundredths = [int(m.scaleb(2)) for m in marks]
+    in_hundredths = aggregate_hundredths(
+        len(marks), sum(hundredths), min(hundredths), max(hundredths), trim_from
+    )
+    assert in_hundredths == expected
+    assert str(in_hundredths) == str(expected.quantize(Decimal("0.01")))  # exactly 2 places

@@ -9,7 +9,13 @@ from sqlalchemy import select
 from competition import access_codes
 from competition.extensions import db
 from competition.models import Contestant
-from tests.web.console.support import Pages, organiser_pages, scored_preliminary, text_of
+from tests.web.console.support import (
+    Pages,
+    contestant_row,
+    organiser_pages,
+    scored_preliminary,
+    text_of,
+)
 
 GOOD_ID = "11010519491231002X"
 
@@ -103,6 +109,43 @@ def test_public_results_list_only_published_rounds(app, client):
     svg = re.search(r"<svg[^>]*>.*?</svg>", page, re.S).group(0)
     assert "<script" not in svg and svg.count('class="bar"') >= 5
     visitor.get(f"/results/events/{world.event_id}/final", status=404)
+
+
+def test_a_long_ranking_is_paged_and_searchable(app, client, monkeypatch):
+    """Each page holds PAGE_SIZE rows in rank order; a unit cut by a page break says so; a
+    search finds a number exactly and a name or unit by a part of it, with real places."""
+    from competition.web import public
+
+    monkeypatch.setattr(public, "PAGE_SIZE", 2)
+    marks = {0: [(90, 90), (70, 80), (77, 77)], 1: [(80, 80), (60, 60), (50, 50)]}
+    world, _panel = scored_preliminary(app, client, marks)
+    world.org.post(f"/events/{world.event_id}/rounds/preliminary/publish", status=200)
+    visitor = Pages(client)
+    url = f"/results/events/{world.event_id}/preliminary"
+
+    def names(page: str) -> list[str]:
+        return re.findall(r'<td class="name"><span class="number-inline">\S+</span> (\S+)', page)
+
+    first = visitor.get(url)
+    assert names(first) == ["选手1-1", "选手1-2"] and "第 1 / 3 页" in text_of(first)
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    second = visitor.get(url + "?page=2")
+    assert names(second) == ["选手1-3", "选手2-1"]
+    assert "单位1 （续）" in text_of(second) and "单位2 （续）" not in text_of(second)
+    last = visitor.get(url + "?page=3")
+    assert names(last) == ["选手2-2", "选手2-3"] and 'rel="next"' not in last
+    # a page beyond the end (or not a number) shows the nearest real page
+    assert names(visitor.get(url + "?page=99")) == names(last)
+    assert names(visitor.get(url + "?page=x")) == names(first)
+
+    found = visitor.get(url + "?q=选手2-3")
+    assert names(found) == ["选手2-3"] and "找到 1 人" in text_of(found)
+    assert re.search(r'<td class="num rank">3</td>', found)  # their place in their unit
+    number = contestant_row(app, world.contestants[world.units[1]][0]).number
+    assert names(visitor.get(url + f"?q={number}")) == ["选手2-1"]
+    assert names(visitor.get(url + "?q=单位2&page=2")) == ["选手2-3"]
+    nobody = text_of(visitor.get(url + "?q=<script>"))
+    assert "找到 0 人" in nobody and "<script>" in nobody  # shown as text, never as markup
 
 
 def test_a_refusal_message_is_shown_as_text(app):
