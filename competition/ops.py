@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, Flask, Response, g, jsonify, request
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from competition.extensions import db
@@ -64,7 +64,8 @@ def _finish(response: Response) -> Response:
             "status": response.status_code,
             "ms": round((time.perf_counter() - started) * 1000, 1),
             "remote": request.remote_addr,
-            "user": user.id if user is not None else None,
+            # From the identity map: after the commit, `user.id` would reload the user.
+            "user": inspect(user).identity[0] if user is not None else None,
         }
         request_log.info(json.dumps(record, ensure_ascii=False))
     return response

@@ -236,17 +236,17 @@ def set_mark(event_id: int, round_kind: str, contestant_id: int, component_key: 
         reason=data["reason"],
         if_match=if_match,
     )
+    # Read before the commit expires them: afterwards each would cost a query of its own.
+    body = {
+        "contestant_id": contestant.id,
+        "component": component_key,
+        "judge_id": user.id,
+        "value": data["value"],
+    }
+    etag = mark.etag
     _commit()
-    response = respond(
-        schemas.MarkOut(),
-        {
-            "contestant_id": contestant.id,
-            "component": component_key,
-            "judge_id": user.id,
-            "value": data["value"],
-        },
-    )
-    response.set_etag(mark.etag)
+    response = respond(schemas.MarkOut(), body)
+    response.set_etag(etag)
     return response
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from competition.errors import Conflict, Invalid, NotFound
 from competition.extensions import db
@@ -231,7 +232,10 @@ def assign_judge(
 
 
 def get_event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
+    # Its rounds and components come along: nearly every request about an event reads them.
+    event = db.session.get(
+        Event, event_id, options=[joinedload(Event.rounds), joinedload(Event.components)]
+    )
     if event is None:
         raise NotFound("没有这个赛项")
     return event

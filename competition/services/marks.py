@@ -6,7 +6,7 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from competition.errors import Conflict, Invalid
 from competition.extensions import db
@@ -17,10 +17,29 @@ from competition.services import audit
 from competition.services.locking import lock_row
 
 
-def lock_round(round_: Round) -> Round:
+def lock_round(round_: Round, shared: bool = False) -> Round:
     """The round re-read under a lock: a mark and a publication of the same round cannot
-    interleave."""
-    return lock_row(Round, round_)
+    interleave. Marks take it `shared` (they may go ahead together); publication, sign-off,
+    rulings and the like take it exclusively."""
+    return lock_row(Round, round_, shared=shared)
+
+
+def _lock_mark(round_: Round, contestant: Contestant, component: Component, judge: User) -> None:
+    """One writer at a time for one mark (PostgreSQL, until the transaction ends).
+
+    Why: marks share the round's lock, so two requests for the *same* mark (a tablet resending
+    on shaky Wi-Fi, a judge's tablet and phone) could otherwise both read it, and both insert
+    it (one would fail on the unique key) or both pass the same If-Match. A transaction-scoped
+    advisory lock on the mark's identity makes the later one wait and then see the earlier
+    one's mark. Two marks whose keys collide only wait for each other. On SQLite the round's
+    lock already lets one writer through at a time.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    key = (contestant.id * 1_000_003 + component.id * 1_009 + judge.id) % 2**31
+    db.session.execute(
+        select(func.pg_advisory_xact_lock(round_.id, key)).execution_options(autoflush=False)
+    )
 
 
 def range_message(component: Component) -> str:
@@ -81,7 +100,8 @@ def set_mark(
         raise Invalid(
             f"选手 {contestant.number} 未进入决赛，不能评决赛分", {"contestant": ["未进入决赛"]}
         )
-    round_ = lock_round(round_)
+    round_ = lock_round(round_, shared=True)
+    _lock_mark(round_, contestant, component, judge)
     if round_.published and not by_appeal:
         raise Conflict("本轮成绩已发布并锁定，不能再修改")
     if _sheet_signed(round_, component, judge):

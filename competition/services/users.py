@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from competition.errors import Conflict, Invalid
@@ -84,7 +85,11 @@ def issue_token(user: User, ttl: timedelta) -> IssuedToken:
 
 
 def user_for_token(token: str) -> tuple[User, ApiToken] | None:
-    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    record = db.session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == _hash_token(token))
+        .options(joinedload(ApiToken.user))  # every API request: one query, not two
+    )
     if record is None or record.revoked_at is not None or record.expires_at <= utcnow():
         return None
     if not record.user.active:

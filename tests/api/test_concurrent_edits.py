@@ -61,11 +61,11 @@ def interleave(monkeypatch, module: str, other: Callable[[], Any]) -> Iterator[l
     real = target.lock_round
     results: list[Any] = []
 
-    def lock_round(round_: Any) -> Any:
+    def lock_round(round_: Any, *args: Any, **kwargs: Any) -> Any:
         if not results:
             results.append(None)  # the other request's own lock goes straight through
             results[0] = other()
-        return real(round_)
+        return real(round_, *args, **kwargs)
 
     monkeypatch.setattr(target, "lock_round", lock_round)
     yield results
@@ -181,3 +181,53 @@ def test_two_organisers_ruling_on_one_tie_at_once_record_one_ruling(app, client,
     with app.app_context():
         rulings = db.session.scalars(select(TieResolution)).all()
         assert [r.order for r in rulings] == [[b, c]]
+
+
+def test_two_writers_of_one_new_mark_take_turns(app, marking):
+    """A judge's tablet resends a mark while the first send is still being written: the second
+    waits for the first, then replaces its value (200), never a duplicate-key error (500)."""
+    import threading
+    from decimal import Decimal
+
+    from competition.models import Contestant, Event, User
+    from competition.services import marks as mark_service
+
+    world, tablet, _phone = marking
+    contestant_id = world.all_contestants()[0]
+    written, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with app.app_context():
+                event = db.session.get(Event, world.event_id)
+                judge = db.session.scalar(select(User).where(User.username == "j1"))
+                mark_service.set_mark(
+                    event,
+                    event.round("preliminary"),
+                    db.session.get(Contestant, contestant_id),
+                    "score",
+                    Decimal("70"),
+                    judge,
+                )
+                written.set()
+                release.wait(20)
+                db.session.commit()
+        except BaseException as error:  # reported by the test, not lost in the thread
+            failures.append(error)
+            written.set()
+
+    responses: list[Any] = []
+    holder = threading.Thread(target=first)
+    holder.start()
+    assert written.wait(20) and not failures
+    second = threading.Thread(target=lambda: responses.append(_put(tablet, _path(world), "75")))
+    second.start()
+    second.join(0.5)
+    assert second.is_alive(), "the second writer went ahead while the first held the mark"
+    release.set()
+    holder.join(20)
+    second.join(30)
+    assert not failures
+    assert responses[0].status_code == 200, responses[0].get_data(as_text=True)
+    assert _listed(tablet, world)[contestant_id]["value"] == "75.00"
