@@ -25,12 +25,37 @@ def test_head_matches_the_models(app):
         assert _differences() == []
 
 
+def _stamp_triggers() -> set[str]:
+    if db.engine.dialect.name == "sqlite":
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    else:
+        query = "SELECT DISTINCT trigger_name FROM information_schema.triggers"
+    with db.engine.connect() as connection:
+        names = connection.execute(text(query)).scalars()
+        return {name for name in names if name.endswith("_renews_result_stamp")}
+
+
+def test_every_table_results_are_made_of_renews_the_result_stamp(app):
+    """Cached rankings rely on these triggers (migration 0008). On SQLite a later migration
+    that rebuilds one of these tables (batch_alter_table) drops its triggers: it must make
+    them again, and this test says so if it does not."""
+    tables = ("marks", "tie_resolutions", "rounds", "components")
+    tables += ("contestants", "finalists", "events", "units")
+    with app.app_context():
+        assert _stamp_triggers() == {
+            f"{table}_{verb}_renews_result_stamp"
+            for table in tables
+            for verb in ("insert", "update", "delete")
+        }
+
+
 def test_downgrade_to_base_and_back(app):
     with app.app_context():
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
         assert _differences() == []
+        assert len(_stamp_triggers()) == 24
 
 
 def test_booting_the_app_never_touches_the_database(tmp_path):
