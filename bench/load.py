@@ -142,10 +142,15 @@ def load(
     port: int, requests_by_client: list[list[tuple[str, str, bytes]]], think: float = 0.0
 ) -> Run:
     """Each client sends its requests one after another on a keep-alive connection; with
-    `think`, it waits that long (±50 %) between requests, as a judge typing marks does."""
+    `think`, it waits that long (±50 %) between requests, as a judge typing marks does, and the
+    clients start spread over one such interval: 50 judges do not all press Enter in the same
+    millisecond, and a harness that makes them measures its own burst, not the service."""
     run = Run()
+    clients = len(requests_by_client)
 
-    def client(batch: list[tuple[str, str, bytes]]) -> None:
+    def client(index: int, batch: list[tuple[str, str, bytes]]) -> None:
+        if think:
+            time.sleep(think * index / clients)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         for path, token, body in batch:
             started = time.perf_counter()
@@ -181,7 +186,10 @@ def load(
                 time.sleep(think * (0.5 + (hash(path) % 1000) / 1000))
         connection.close()
 
-    threads = [threading.Thread(target=client, args=(batch,)) for batch in requests_by_client]
+    threads = [
+        threading.Thread(target=client, args=(index, batch))
+        for index, batch in enumerate(requests_by_client)
+    ]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
