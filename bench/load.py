@@ -9,6 +9,7 @@ each), and throughput as a share of the baseline's (≥ 70 %).
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -118,6 +119,7 @@ def serve(app_spec: str, url: str, port: int) -> subprocess.Popen[bytes]:
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=log,
+        start_new_session=True,  # its own process group: `stop` ends every worker with it
     )
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -130,12 +132,16 @@ def serve(app_spec: str, url: str, port: int) -> subprocess.Popen[bytes]:
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGINT)  # quick shutdown: the load is over
+    """Quick shutdown (the load is over), then make sure no worker outlives its master: a
+    leftover worker spinning in the background would slow every figure measured after it."""
+    process.send_signal(signal.SIGINT)
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    with contextlib.suppress(ProcessLookupError):  # every worker has gone already
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def load(

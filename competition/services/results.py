@@ -225,7 +225,7 @@ class _RecentResults:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]  # type: ignore[no-any-return]
-        value = compute()  # outside the lock: other workers' threads need not wait for it
+        value = compute()  # outside the lock: this worker's other threads need not wait
         with self._lock:
             self._items[key] = value
             while len(self._items) > self.size:
