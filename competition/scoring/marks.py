@@ -157,21 +157,14 @@ def aggregate_hundredths(
 
     Why: marks carry 2 decimals, and a database sums them exactly as integers (``SUM`` of
     hundredths); the rule then needs only integer arithmetic, the fastest exact way there is
-    for the 30,000 component scores of a big event. It is the rule of ``aggregate_marks``;
-    a property test holds the two to the same answers.
+    for the 30,000 component scores of a big event. It is the rule of ``aggregate_marks``
+    (both end in ``_aggregate_units``), and a property test holds them to the same answers.
     """
-    if isinstance(trim_from, bool) or not isinstance(trim_from, int) or trim_from < 3:
-        raise ValueError(f"trim_from must be an int of at least 3, got {trim_from!r}")
-    if type(count) is not int or count < 1:
-        raise ValueError("cannot aggregate an empty list of marks")
     named = ((total, "sum of marks"), (lowest, "lowest mark"), (highest, "highest mark"))
     for value, what in named:
         if type(value) is not int:
             raise TypeError(f"{what} must be an int of hundredths, not {type(value).__name__}")
-    if count >= trim_from:
-        total -= lowest + highest
-        count -= 2
-    return _hundredths_half_up(total, count)
+    return _aggregate_units(count, total, lowest, highest, trim_from, places=2)
 
 
 def aggregate_summary(summary: MarkSummary, trim_from: int = 5) -> Decimal:
@@ -180,33 +173,34 @@ def aggregate_summary(summary: MarkSummary, trim_from: int = 5) -> Decimal:
     Dropping one highest and one lowest mark and averaging the rest is exactly
     (sum − lowest − highest) / (count − 2), so a summary is all the rule needs.
     """
-    if isinstance(trim_from, bool) or not isinstance(trim_from, int) or trim_from < 3:
-        raise ValueError(f"trim_from must be an int of at least 3, got {trim_from!r}")
-    count = summary.count
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise ValueError("cannot aggregate an empty list of marks")
-    total = to_decimal(summary.total, "sum of marks")
-    if count >= trim_from:
-        lowest = to_decimal(summary.lowest, "lowest mark")
-        highest = to_decimal(summary.highest, "highest mark")
-        try:
-            total = _FAST.subtract(_FAST.subtract(total, lowest), highest)
-        except (Inexact, InvalidOperation, Overflow):
-            with localcontext(_exact_context(total, lowest, highest)):
-                total = total - lowest - highest
-        count -= 2
-    return _mean_half_up(total, count)
+    values = (
+        to_decimal(summary.total, "sum of marks"),
+        to_decimal(summary.lowest, "lowest mark"),
+        to_decimal(summary.highest, "highest mark"),
+    )
+    # Whole units of the finest decimal place among them (at least hundredths): exact integers.
+    places = max(2, *(-int(v.as_tuple().exponent) for v in values))
+    total, lowest, highest = (int(v.scaleb(places, context=_EXACT_SCALE)) for v in values)
+    return _aggregate_units(summary.count, total, lowest, highest, trim_from, places)
 
 
-def _mean_half_up(total: Decimal, count: int) -> Decimal:
-    """total / count rounded half-up (away from zero) to 2 places, in exact integer arithmetic.
+def _aggregate_units(
+    count: int, total: int, lowest: int, highest: int, trim_from: int, places: int
+) -> Decimal:
+    """The rule itself, on marks counted in whole units of 10**-places (places >= 2): drop one
+    lowest and one highest from `trim_from` marks up, then the mean, rounded half-up to 2 places.
 
-    Integers make this exact by construction (no precision to size, no double rounding) and
+    Integers make it exact by construction (no precision to size, no double rounding) and
     fast: it runs once per contestant and component, tens of thousands of times per ranking.
     """
-    exponent = min(int(total.as_tuple().exponent), -2)
-    scaled = int(total.scaleb(-exponent, context=_EXACT_SCALE))
-    return _hundredths_half_up(scaled, count * 10 ** (-exponent - 2))
+    if isinstance(trim_from, bool) or not isinstance(trim_from, int) or trim_from < 3:
+        raise ValueError(f"trim_from must be an int of at least 3, got {trim_from!r}")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ValueError("cannot aggregate an empty list of marks")
+    if count >= trim_from:
+        total -= lowest + highest
+        count -= 2
+    return _hundredths_half_up(total, count * 10 ** (places - 2))
 
 
 def _hundredths_half_up(hundredths: int, divisor: int) -> Decimal:
