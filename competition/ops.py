@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, Flask, Response, g, jsonify, request
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from competition.extensions import db
@@ -56,7 +56,6 @@ def _finish(response: Response) -> Response:
         headers["X-Request-ID"] = request_id
     started = g.get("request_started")
     if started is not None and request.endpoint != "ops.health":
-        user = g.get("api_user")
         record: dict[str, Any] = {
             "request_id": request_id,
             "method": request.method,
@@ -64,8 +63,8 @@ def _finish(response: Response) -> Response:
             "status": response.status_code,
             "ms": round((time.perf_counter() - started) * 1000, 1),
             "remote": request.remote_addr,
-            # From the identity map: after the commit, `user.id` would reload the user.
-            "user": inspect(user).identity[0] if user is not None else None,
+            # Noted when the token was read: after the commit, `user.id` would reload the user.
+            "user": g.get("api_user_id"),
         }
         request_log.info(json.dumps(record, ensure_ascii=False))
     return response

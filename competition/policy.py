@@ -39,16 +39,41 @@ def judge_assignment(user: User | None, event: Event) -> JudgeAssignment | None:
     )
 
 
-def marking_assignment(user: User, event: Event, round_: Round) -> JudgeAssignment:
-    """The judge's assignment that lets them mark this round (their score sheets), or 403.
+#: `marking_refusal`'s `assigned_unit` for a user with no judge's assignment to the event.
+NOT_ASSIGNED: object = object()
+_UNASKED: object = object()
 
-    Only a judge assigned to the event marks it; a unit's committee marks only the preliminary,
-    since the final is run by the contest's organising committee."""
+
+def marking_refusal(
+    assigned_unit: int | object | None,
+    round_kind: str,
+    contestant_unit: int | object | None = _UNASKED,
+) -> str | None:
+    """Why a judge may not mark (a 403's message), or None: the rule itself, on plain values,
+    so the API's mark entry can apply it to the one row it reads (`services.marks.read_target`).
+
+    `assigned_unit` is the unit of the judge's assignment to the event (None for the contest's
+    own panel), or `NOT_ASSIGNED`. Only a judge assigned to the event marks it; a unit's
+    committee marks only the preliminary, since the final is run by the contest's organising
+    committee, and only its own people. Without `contestant_unit` the last is not asked."""
+    if assigned_unit is NOT_ASSIGNED:
+        return "您不是该赛项的裁判，不能评分"
+    if assigned_unit is not None and round_kind != PRELIMINARY:
+        return "单位初赛组委会的裁判只能为本单位的初赛评分"
+    if assigned_unit not in (None, contestant_unit) and contestant_unit is not _UNASKED:
+        return "只能为本单位的选手评分"
+    return None
+
+
+def marking_assignment(user: User, event: Event, round_: Round) -> JudgeAssignment:
+    """The judge's assignment that lets them mark this round (their score sheets), or 403."""
     assignment = judge_assignment(user, event)
-    if assignment is None:
-        raise Forbidden("您不是该赛项的裁判，不能评分")
-    if assignment.unit_id is not None and round_.kind != PRELIMINARY:
-        raise Forbidden("单位初赛组委会的裁判只能为本单位的初赛评分")
+    refusal = marking_refusal(
+        NOT_ASSIGNED if assignment is None else assignment.unit_id, round_.kind
+    )
+    if refusal:
+        raise Forbidden(refusal)
+    assert assignment is not None
     return assignment
 
 
@@ -56,8 +81,9 @@ def require_marking(user: User, event: Event, round_: Round, contestant: Contest
     """A judge marks a contestant of the round they may mark; a unit's committee marks only its
     own people."""
     assignment = marking_assignment(user, event, round_)
-    if assignment.unit_id is not None and contestant.unit_id != assignment.unit_id:
-        raise Forbidden("只能为本单位的选手评分")
+    refusal = marking_refusal(assignment.unit_id, round_.kind, contestant.unit_id)
+    if refusal:
+        raise Forbidden(refusal)
 
 
 def may_read_results(user: User | None, event: Event, round_: Round) -> bool:

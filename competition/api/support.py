@@ -21,21 +21,34 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
 
 
+_NOT_SIGNED_IN = "请先登录（Authorization: Bearer <token>）"
+_TOKEN_INVALID = "登录已失效或令牌无效，请重新登录"
+
+
+def _bearer_token() -> str | None:
+    """The token of the Authorization header, None without one; a malformed header is a 401."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("认证信息格式应为 Authorization: Bearer <token>")
+    return token.strip()
+
+
 def current_user() -> User | None:
     """The caller of this request, from its bearer token; a bad token is refused, not ignored."""
     if "api_user" in g:
         return g.api_user
-    header = request.headers.get("Authorization", "")
+    token = _bearer_token()
     user = None
     g.api_token = None
-    if header:
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized("认证信息格式应为 Authorization: Bearer <token>")
-        found = user_service.user_for_token(token.strip())
+    if token is not None:
+        found = user_service.user_for_token(token)
         if found is None:
-            raise Unauthorized("登录已失效或令牌无效，请重新登录")
+            raise Unauthorized(_TOKEN_INVALID)
         user, g.api_token = found
+        g.api_user_id = user.id
     g.api_user = user
     return user
 
@@ -43,8 +56,20 @@ def current_user() -> User | None:
 def require_user() -> User:
     user = current_user()
     if user is None:
-        raise Unauthorized("请先登录（Authorization: Bearer <token>）")
+        raise Unauthorized(_NOT_SIGNED_IN)
     return user
+
+
+def require_bearer() -> user_service.Bearer:
+    """`require_user` for the mark entry: the caller's id and role, not their ORM object."""
+    token = _bearer_token()
+    if token is None:
+        raise Unauthorized(_NOT_SIGNED_IN)
+    bearer = user_service.bearer_for_token(token)
+    if bearer is None:
+        raise Unauthorized(_TOKEN_INVALID)
+    g.api_user_id = bearer.user_id
+    return bearer
 
 
 def read_json() -> Any:

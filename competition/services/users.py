@@ -6,10 +6,10 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -84,17 +84,49 @@ def issue_token(user: User, ttl: timedelta) -> IssuedToken:
     return IssuedToken(token=token, record=record)
 
 
+def _token_usable(revoked_at: datetime | None, expires_at: datetime, active: bool) -> bool:
+    """A token opens the API while it is neither revoked nor expired and its user is active."""
+    return revoked_at is None and expires_at > utcnow() and active
+
+
 def user_for_token(token: str) -> tuple[User, ApiToken] | None:
     record = db.session.scalar(
         select(ApiToken)
         .where(ApiToken.token_hash == _hash_token(token))
         .options(joinedload(ApiToken.user))  # every API request: one query, not two
     )
-    if record is None or record.revoked_at is not None or record.expires_at <= utcnow():
-        return None
-    if not record.user.active:
+    if record is None or not _token_usable(
+        record.revoked_at, record.expires_at, record.user.active
+    ):
         return None
     return record.user, record
+
+
+@dataclass(frozen=True)
+class Bearer:
+    """Who holds a token, without loading the user: enough for the mark entry's hot path."""
+
+    user_id: int
+    role: str
+
+
+_tokens, _users = ApiToken.__table__, User.__table__
+_BEARER = (
+    select(_tokens.c.revoked_at, _tokens.c.expires_at, _users.c.active, _users.c.id, _users.c.role)
+    .join(_users, _users.c.id == _tokens.c.user_id)
+    .where(_tokens.c.token_hash == bindparam("token_hash"))
+)
+
+
+def bearer_for_token(token: str) -> Bearer | None:
+    """`user_for_token`'s answer as two plain values, read with one prepared Core statement.
+
+    Why: a judge's mark is the request a final sends most, and building ORM objects for the
+    token and its user cost more than writing the mark itself (bench/load.py)."""
+    row = db.session.connection().execute(_BEARER, {"token_hash": _hash_token(token)}).one_or_none()
+    if row is None or not _token_usable(row.revoked_at, row.expires_at, row.active):
+        return None
+    return Bearer(user_id=row.id, role=row.role)
 
 
 def revoke_token(record: ApiToken) -> None:

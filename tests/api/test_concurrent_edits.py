@@ -51,25 +51,28 @@ def _listed(api: Api, world: World) -> dict[int, dict[str, Any]]:
 
 
 @contextmanager
-def interleave(monkeypatch, module: str, other: Callable[[], Any]) -> Iterator[list[Any]]:
+def interleave(
+    monkeypatch, module: str, other: Callable[[], Any], lock: str = "lock_round"
+) -> Iterator[list[Any]]:
     """Run `other` (another person's whole request) when the next request reaches
-    `module.lock_round`, before that lock is taken; `other` runs in its own request, with its
-    own database session, and commits before the first request goes on."""
+    `module.<lock>` (the function that takes the round's lock), before that lock is taken;
+    `other` runs in its own request, with its own database session, and commits before the
+    first request goes on."""
     import importlib
 
     target = importlib.import_module(module)
-    real = target.lock_round
+    real = getattr(target, lock)
     results: list[Any] = []
 
-    def lock_round(round_: Any, *args: Any, **kwargs: Any) -> Any:
+    def locking(*args: Any, **kwargs: Any) -> Any:
         if not results:
             results.append(None)  # the other request's own lock goes straight through
             results[0] = other()
-        return real(round_, *args, **kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(target, "lock_round", lock_round)
+    monkeypatch.setattr(target, lock, locking)
     yield results
-    monkeypatch.setattr(target, "lock_round", real)
+    monkeypatch.setattr(target, lock, real)
 
 
 # ---------------------------------------------------------------- marks: ETag and If-Match
@@ -147,6 +150,7 @@ def test_the_etag_is_checked_under_the_rounds_lock(marking, monkeypatch):
         monkeypatch,
         "competition.services.marks",
         lambda: _put(tablet, _path(world), "85", if_match=read),
+        lock="locked_target",
     ) as other:
         refused = _put(phone, _path(world), "90", if_match=read)
     assert other[0].status_code == 200
