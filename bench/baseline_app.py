@@ -15,20 +15,35 @@ from pathlib import Path
 
 from flask import Flask, request
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert
+from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # The app's connection settings (WAL, busy timeout) apply to every engine once imported.
 import competition.extensions  # noqa: F401
 
-engine = create_engine(
-    os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1),
-    connect_args={"timeout": 30} if os.environ["DATABASE_URL"].startswith("sqlite") else {},
-)
 metadata = MetaData()
 rows = Table(
     "baseline_rows", metadata, Column("id", Integer, primary_key=True), Column("value", String(20))
 )
-metadata.create_all(engine)
+
+
+def engine_for(url: str) -> Engine:
+    return create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://", 1),
+        connect_args={"timeout": 30} if url.startswith("sqlite") else {},
+    )
+
+
+def create_table(url: str) -> None:
+    """Run by bench/load.py before gunicorn starts. Not at import: every worker imports this
+    module, and four workers creating the table at once raced; the losers died at boot and
+    the baseline ran short of workers (a tenth of its real throughput)."""
+    engine = engine_for(url)
+    metadata.create_all(engine)
+    engine.dispose()
+
+
+engine = engine_for(os.environ.get("DATABASE_URL", "sqlite://"))  # connects on first use
 app = Flask(__name__)
 
 
