@@ -13,16 +13,12 @@ from __future__ import annotations
 import io
 import os
 import re
-import secrets
-import time
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from flask import (
     Response,
-    current_app,
     flash,
     g,
     redirect,
@@ -31,7 +27,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask import session as browser_session
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -64,6 +59,7 @@ from competition.spreadsheets import Sheet, write_xlsx
 from competition.web import bp
 from competition.web.console_common import current_organiser, form_status, organiser_page
 from competition.web.craftsman_common import person_name, refusal_messages, signed_line
+from competition.web.upload_stash import UploadStash
 
 RUBRIC_ROWS = 6
 BAND_ROWS = 4
@@ -471,10 +467,8 @@ def console_cohort_trainees(cohort_id: int) -> ResponseReturnValue:
 
 
 # ---------------------------------------------------------------- import from Excel
-IMPORT_SESSION_KEY = "cohort_imports"
-TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-KEEP_SECONDS = 3600
-MAX_PENDING = 5
+#: The file waits between the preview and the confirmation (`*.cohort-upload`).
+STASH = UploadStash(session_key="cohort_imports", suffix=".cohort-upload", owner="cohort_id")
 
 
 class UploadForm(FlaskForm):
@@ -482,56 +476,6 @@ class UploadForm(FlaskForm):
         lazy_gettext("学员名单（.xlsx）"),
         validators=[FileRequired(lazy_gettext("请选择要上传的文件"))],
     )
-
-
-def _upload_folder() -> Path:
-    """Where an upload waits between its preview and the confirmation: IMPORT_FOLDER (tests
-    use a temporary one) or `imports` in the instance folder, as for contestants."""
-    folder = Path(
-        current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / "imports"
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _stash(cohort: Cohort, data: bytes, filename: str) -> str:
-    """Keep the checked file under a random name only this (signed) browser session knows; the
-    confirmation checks it again from scratch and deletes it. Old ones go after an hour."""
-    folder = _upload_folder()
-    limit = time.time() - KEEP_SECONDS
-    for path in folder.glob("*.cohort-upload"):
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink()
-        except FileNotFoundError:
-            pass
-    token = secrets.token_urlsafe(18)
-    (folder / f"{token}.cohort-upload").write_bytes(data)
-    pending = dict(browser_session.get(IMPORT_SESSION_KEY, {}))
-    pending[token] = {"cohort_id": cohort.id, "filename": filename[-200:], "at": time.time()}
-    for old in sorted(pending, key=lambda t: pending[t]["at"])[:-MAX_PENDING]:
-        _discard(old, pending)
-    browser_session[IMPORT_SESSION_KEY] = pending
-    return token
-
-
-def _discard(token: str, pending: dict[str, Any]) -> None:
-    pending.pop(token, None)
-    path = _upload_folder() / f"{token}.cohort-upload"
-    if path.exists():
-        path.unlink()
-
-
-def _stashed(cohort: Cohort, token: str) -> tuple[bytes, str] | None:
-    if not TOKEN.fullmatch(token):
-        return None
-    entry = browser_session.get(IMPORT_SESSION_KEY, {}).get(token)
-    if not entry or entry.get("cohort_id") != cohort.id:
-        return None
-    path = _upload_folder() / f"{token}.cohort-upload"
-    if not path.exists() or time.time() - entry["at"] > KEEP_SECONDS:
-        return None
-    return path.read_bytes(), str(entry["filename"])
 
 
 def _import_page(cohort: Cohort, form: UploadForm, errors: list[str]) -> ResponseReturnValue:
@@ -560,7 +504,7 @@ def console_cohort_import(cohort_id: int) -> ResponseReturnValue:
         preview = excel.preview_import(cohort, data)
     except AppError as error:
         return _import_page(cohort, form, _refused(None, error))
-    token = _stash(cohort, data, filename) if preview.valid else ""
+    token = STASH.put(cohort.id, data, filename) if preview.valid else ""
     return _preview_page(cohort, preview, token, filename)
 
 
@@ -593,7 +537,7 @@ def _preview_page(
 def console_cohort_import_confirm(cohort_id: int) -> ResponseReturnValue:
     cohort = _cohort(cohort_id)
     token = request.form.get("token", "")
-    stashed = _stashed(cohort, token)
+    stashed = STASH.get(cohort.id, token)
     if stashed is None:
         flash(_("预览已过期，请重新上传文件。"), "error")
         return redirect(url_for("web.console_cohort_import", cohort_id=cohort.id))
@@ -606,9 +550,7 @@ def console_cohort_import_confirm(cohort_id: int) -> ResponseReturnValue:
         if error.status == 422:  # someone enrolled people meanwhile: show the new preview
             return _preview_page(cohort, excel.preview_import(cohort, data), token, filename)
         return _import_page(cohort, UploadForm(formdata=None), _refused(None, error))
-    pending = dict(browser_session.get(IMPORT_SESSION_KEY, {}))
-    _discard(token, pending)
-    browser_session[IMPORT_SESSION_KEY] = pending
+    STASH.drop(token)
     flash(_("已导入 %(count)d 名学员。", count=len(created)), "success")
     return redirect(url_for("web.console_cohort_trainees", cohort_id=cohort.id))
 

@@ -1,19 +1,13 @@
 """Importing contestants from a spreadsheet: upload, preview every row, confirm.
 
-Between the preview and the confirmation the uploaded file waits in the instance folder under a
-random name that only this browser session knows (the session cookie is signed), for at most an
-hour; the confirmation checks it again from scratch, since someone may have registered people in
-between, and deletes it. Upload size is bounded by MAX_CONTENT_LENGTH; a larger file gets a
+Between the preview and the confirmation the uploaded file waits in an `UploadStash` (shared
+with the cohorts' import). Upload size is bounded by MAX_CONTENT_LENGTH; a larger file gets a
 readable answer on this page instead of a bare 413.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import secrets
-import time
-from pathlib import Path
 
 from flask import (
     Response,
@@ -22,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -45,11 +38,10 @@ from competition.web.console_common import (
     show_refusal,
 )
 from competition.web.support import signed_in_user
+from competition.web.upload_stash import UploadStash
 
-SESSION_KEY = "contestant_imports"
-TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-KEEP_SECONDS = 3600
-MAX_PENDING = 5  # per session
+#: The file waits between the preview and the confirmation (`*.upload` in the folder).
+STASH = UploadStash(session_key="contestant_imports", suffix=".upload", owner="event_id")
 
 
 class UploadForm(FlaskForm):
@@ -57,58 +49,6 @@ class UploadForm(FlaskForm):
         lazy_gettext("报名表文件（.xlsx 或 .csv）"),
         validators=[FileRequired(lazy_gettext("请选择要上传的文件"))],
     )
-
-
-def _folder() -> Path:
-    """IMPORT_FOLDER if set (tests use a temporary one), else `imports` in the instance folder."""
-    folder = Path(
-        current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / "imports"
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _sweep(folder: Path) -> None:
-    """Files left by previews nobody confirmed go after an hour."""
-    limit = time.time() - KEEP_SECONDS
-    for path in folder.glob("*.upload"):
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink()
-        except FileNotFoundError:
-            pass
-
-
-def _stash(event: Event, data: bytes, filename: str) -> str:
-    folder = _folder()
-    _sweep(folder)
-    token = secrets.token_urlsafe(18)
-    (folder / f"{token}.upload").write_bytes(data)
-    pending = dict(session.get(SESSION_KEY, {}))
-    pending[token] = {"event_id": event.id, "filename": filename[-200:], "at": time.time()}
-    for old in sorted(pending, key=lambda t: pending[t]["at"])[:-MAX_PENDING]:
-        _discard(old, pending)
-    session[SESSION_KEY] = pending
-    return token
-
-
-def _discard(token: str, pending: dict[str, dict[str, object]]) -> None:
-    pending.pop(token, None)
-    path = _folder() / f"{token}.upload"
-    if path.exists():
-        path.unlink()
-
-
-def _stashed(event: Event, token: str) -> tuple[bytes, str] | None:
-    if not TOKEN.fullmatch(token):
-        return None
-    entry = session.get(SESSION_KEY, {}).get(token)
-    if not entry or entry.get("event_id") != event.id:
-        return None
-    path = _folder() / f"{token}.upload"
-    if not path.exists() or time.time() - entry["at"] > KEEP_SECONDS:
-        return None
-    return path.read_bytes(), str(entry["filename"])
 
 
 def _upload_page(event: Event, form: UploadForm, errors: list[str], status: int) -> Response:
@@ -138,7 +78,7 @@ def console_import(event_id: int) -> ResponseReturnValue:
         checked = import_service.preview(event, data, filename, create_units)
     except AppError as error:
         return _upload_page(event, form, show_refusal(None, error), error.status)
-    token = _stash(event, data, filename)
+    token = STASH.put(event.id, data, filename)
     return _preview_page(event, checked, token, filename)
 
 
@@ -160,7 +100,7 @@ def _preview_page(
 def console_import_confirm(event_id: int) -> ResponseReturnValue:
     event = event_or_404(event_id)
     token = request.form.get("token", "")
-    stashed = _stashed(event, token)
+    stashed = STASH.get(event.id, token)
     if stashed is None:
         flash(_("预览已过期，请重新上传文件。"), "error")
         return redirect(url_for("web.console_import", event_id=event.id))
@@ -176,9 +116,7 @@ def console_import_confirm(event_id: int) -> ResponseReturnValue:
         db.session.commit()
     except AppError as error:
         return _upload_page(event, UploadForm(), show_refusal(None, error), error.status)
-    pending = dict(session.get(SESSION_KEY, {}))
-    _discard(token, pending)
-    session[SESSION_KEY] = pending
+    STASH.drop(token)
     flash(_("已导入 %(count)d 名选手。", count=len(contestants)), "success")
     return redirect(url_for("web.console_contestants", event_id=event.id))
 
