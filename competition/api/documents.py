@@ -13,13 +13,13 @@ from competition import policy
 from competition.api import bp
 from competition.api.fields import BaseSchema, DecimalValue, Integer, List, Nested, String
 from competition.api.openapi import Operation
-from competition.api.support import current_user, int_arg, load, require_user, respond
+from competition.api.support import current_user, load, require_user, respond, results_request
 from competition.documents import certificates as certificate_docs
 from competition.documents import notices, sheets
 from competition.documents.responses import pdf_response
 from competition.errors import Forbidden, Invalid, NotFound
 from competition.extensions import db
-from competition.models import Certificate, Contest, Unit
+from competition.models import Certificate, Contest
 from competition.models.contests import PRELIMINARY
 from competition.scoring.awards import Mode, QuotaBase, QuotaRounding
 from competition.services import awards as award_service
@@ -199,21 +199,13 @@ def contestant_certificate_pdf(event_id: int, contestant_id: int) -> Response:
 
 @bp.get("/events/<int:event_id>/rounds/<round_kind>/results.pdf")
 def results_pdf(event_id: int, round_kind: str) -> Response:
-    user = current_user()
-    event = contest_service.get_event(event_id)
-    round_ = contest_service.get_round(event, round_kind)
-    if not policy.may_read_results(user, event, round_):
-        raise NotFound("本轮成绩尚未发布")
-    unit_id = int_arg("unit_id")
-    unit = None
-    if unit_id is not None:
-        unit = db.session.get(Unit, unit_id)
-        if unit is None or unit.contest_id != event.contest_id:
-            raise NotFound("本竞赛没有这个单位")
-    results = round_results(event, round_, unit_id)
-    body = notices.results_pdf(results, policy.sees_identities(user, round_), unit)
+    asked = results_request(event_id, round_kind)
+    results = round_results(asked.event, asked.round, asked.unit.id if asked.unit else None)
+    body = notices.results_pdf(results, asked.sees_identities, asked.unit)
     return pdf_response(
-        body, f"results-event-{event.id}-{round_.kind}.pdf", private=not round_.published
+        body,
+        f"results-event-{asked.event.id}-{asked.round.kind}.pdf",
+        private=not asked.round.published,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -11,9 +12,12 @@ from flask import current_app, g, jsonify, request
 from flask.wrappers import Response
 from marshmallow import Schema, ValidationError
 
-from competition.errors import BadRequest, Invalid, Unauthorized
-from competition.models import User
+from competition import policy
+from competition.errors import BadRequest, Invalid, NotFound, Unauthorized
+from competition.extensions import db
+from competition.models import Event, Round, Unit, User
 from competition.models.types import MAX_ID
+from competition.services import contests as contest_service
 from competition.services import users as user_service
 
 
@@ -136,6 +140,39 @@ def int_arg(name: str) -> int | None:
     if not re.fullmatch(r"[0-9]{1,10}", value) or not 0 < int(value) <= MAX_ID:
         raise Invalid(f"{name} 应为正整数", {name: ["应为正整数"]})
     return int(value)
+
+
+@dataclass(frozen=True)
+class ResultsRequest:
+    """A request for a round's ranking that may be answered: who asks (None when anonymous),
+    the event and round, and the unit it is narrowed to (`?unit_id=`)."""
+
+    user: User | None
+    event: Event
+    round: Round
+    unit: Unit | None
+
+    @property
+    def sees_identities(self) -> bool:
+        return policy.sees_identities(self.user, self.round)
+
+
+def results_request(event_id: int, round_kind: str) -> ResultsRequest:
+    """The checks of a ranking request, shared by its JSON and its PDF so that both answer the
+    same callers with the same 404s: an unpublished round is not there for those who may not
+    see it yet, nor is a unit of another contest."""
+    user = current_user()
+    event = contest_service.get_event(event_id)
+    round_ = contest_service.get_round(event, round_kind)
+    if not policy.may_read_results(user, event, round_):
+        raise NotFound("本轮成绩尚未发布")
+    unit_id = int_arg("unit_id")
+    unit = None
+    if unit_id is not None:
+        unit = db.session.get(Unit, unit_id)
+        if unit is None or unit.contest_id != event.contest_id:
+            raise NotFound("本竞赛没有这个单位")
+    return ResultsRequest(user, event, round_, unit)
 
 
 def respond(schema: Schema, obj: Any, status: int = 200) -> Response:

@@ -20,11 +20,12 @@ from competition.api.support import (
     require_bearer,
     require_user,
     respond,
+    results_request,
     token_ttl,
 )
 from competition.errors import Forbidden, NotFound, Unauthorized
 from competition.extensions import db
-from competition.models import AuditEntry, Contest, Contestant, JudgeAssignment, Role, Unit
+from competition.models import AuditEntry, Contest, Contestant, JudgeAssignment, Role
 from competition.ratelimits import sign_in_per_account, sign_in_per_address
 from competition.services import contests as contest_service
 from competition.services import marks as mark_service
@@ -333,18 +334,11 @@ def _results_body(results: result_service.RoundResults, identities: bool) -> dic
 
 @bp.get("/events/<int:event_id>/rounds/<round_kind>/results")
 def get_results(event_id: int, round_kind: str) -> Response:
-    user = current_user()
-    event = contest_service.get_event(event_id)
-    round_ = contest_service.get_round(event, round_kind)
-    if not policy.may_read_results(user, event, round_):
-        raise NotFound("本轮成绩尚未发布")
-    unit_id = int_arg("unit_id")
-    if unit_id is not None:
-        unit = db.session.get(Unit, unit_id)
-        if unit is None or unit.contest_id != event.contest_id:
-            raise NotFound("本竞赛没有这个单位")
-    results = result_service.round_results(event, round_, unit_id)
-    return jsonify(_results_body(results, policy.sees_identities(user, round_)))
+    asked = results_request(event_id, round_kind)
+    results = result_service.round_results(
+        asked.event, asked.round, asked.unit.id if asked.unit else None
+    )
+    return jsonify(_results_body(results, asked.sees_identities))
 
 
 @bp.post("/events/<int:event_id>/rounds/<round_kind>/tie-resolutions")
