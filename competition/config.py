@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,20 @@ def _dates(variable: str) -> frozenset[Any]:
         return parse_dates(os.environ.get(variable))
     except ValueError as error:
         raise ConfigError(f"{variable}: {error}") from error
+
+
+def _public_base_url() -> str | None:
+    """The address printed in the certificates' QR codes. A typo here would be printed on
+    every certificate of a final, so anything but an http(s) address stops the start."""
+    value = (os.environ.get("PUBLIC_BASE_URL") or "").strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", value):
+        raise ConfigError(
+            f"PUBLIC_BASE_URL must be the site's public address, such as "
+            f"https://contest.example.org, not {value!r}"
+        )
+    return value.rstrip("/")
 
 
 def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -61,6 +76,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         == "1",
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "PROXY_FIX": os.environ.get("PROXY_FIX", "0") == "1",
+        # Unset: the address each request came in on (fine behind a proxy with PROXY_FIX=1).
+        "PUBLIC_BASE_URL": _public_base_url(),
         # Per-process memory counts each gunicorn worker apart (limits × workers at worst);
         # point it at Redis or Memcached (e.g. redis://localhost:6379) for exact shared counts.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -25,6 +25,20 @@ def test_database_url_from_environment(monkeypatch, tmp_path):
     assert config["SQLALCHEMY_DATABASE_URI"].endswith("competition.sqlite3")
 
 
+def test_public_base_url_must_be_a_web_address(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    assert load_config(str(tmp_path))["PUBLIC_BASE_URL"] is None
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://contest.example.org/")
+    assert load_config(str(tmp_path))["PUBLIC_BASE_URL"] == "https://contest.example.org"
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://example.org/union/contest")
+    assert load_config(str(tmp_path))["PUBLIC_BASE_URL"] == "https://example.org/union/contest"
+    for wrong in ("contest.example.org", "ftp://contest.example.org", "https://", "https://a b"):
+        monkeypatch.setenv("PUBLIC_BASE_URL", wrong)
+        with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
+            load_config(str(tmp_path))
+
+
 def test_unknown_environment_name_is_refused(monkeypatch, tmp_path):
     monkeypatch.setenv("COMPETITION_ENV", "staging")
     with pytest.raises(ConfigError, match="COMPETITION_ENV"):

@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import functools
 import io
-import os
 import re
 import secrets
 from collections.abc import Callable
@@ -71,7 +70,7 @@ def normalise_serial(text: str) -> str | None:
 def public_base_url(given: str | None = None) -> str:
     """Where the public verification page is reached: the caller's choice, else the
     PUBLIC_BASE_URL setting, else the address this request came in on."""
-    base = given or current_app.config.get("PUBLIC_BASE_URL") or os.environ.get("PUBLIC_BASE_URL")
+    base = given or current_app.config.get("PUBLIC_BASE_URL")
     if base:
         return base.rstrip("/")
     if has_request_context():
