@@ -257,11 +257,14 @@ def round_results(event: Event, round_: Round, unit_id: int | None = None) -> Ro
     computed last, under the event's result stamp (see `_RecentResults`).
     """
 
+    # The rulings are ORM rows of this session, so they are read for every answer, not kept;
+    # a ranking worked out afresh has just read them.
+    read: list[tuple[TieResolution, ...]] = []
+
     def compute() -> tuple[scoring.Ranking, Mapping[int, Entrant]]:
         contestants = entrants(event, round_, unit_id)
-        ranking = rank(
-            event, round_, contestants, component_scores(round_), _resolutions(round_), unit_id
-        )
+        read.append(_resolutions(round_))
+        ranking = rank(event, round_, contestants, component_scores(round_), read[0], unit_id)
         return ranking, MappingProxyType({c.id: c for c in contestants})
 
     ranking, contestants = _remembered(event, ("round", round_.id, unit_id), compute)
@@ -271,7 +274,7 @@ def round_results(event: Event, round_: Round, unit_id: int | None = None) -> Ro
         unit_id=unit_id,
         ranking=ranking,
         contestants=contestants,
-        resolutions=_resolutions(round_),
+        resolutions=read[0] if read else _resolutions(round_),
     )
 
 
