@@ -362,12 +362,24 @@ def set_second_entry(ref: SheetRef, contestant: Contestant, value: Decimal, acto
     db.session.flush()
 
 
-def settle(ref: SheetRef, contestant: Contestant, stands: str, actor: User) -> Decimal:
+def settle(
+    ref: SheetRef,
+    contestant: Contestant,
+    stands: str,
+    actor: User,
+    seen: tuple[Decimal, Decimal] | None = None,
+) -> Decimal:
     """Rule which of two differing entries stands. If it is the second, the judge's mark becomes
-    that value through the mark service (audited as changed by `actor`)."""
+    that value through the mark service (audited as changed by `actor`).
+
+    The row is read under the round's lock, so two rulings (or a ruling and the judge's
+    correction) take turns. `seen` is the pair of values the ruling was made on (the review
+    page sends what it showed): if either has changed since, the ruling is refused (409,
+    `stale`) rather than settling a row its maker never saw."""
     if stands not in (FIRST, SECOND):
         raise Invalid("请选择以哪一次录入为准", {"stands": ["应为 first 或 second"]})
     _row_contestant(ref, contestant)
+    mark_service.lock_round(ref.round)
     sheet = find_sheet(ref)
     entry = (
         db.session.scalar(
@@ -394,6 +406,12 @@ def settle(ref: SheetRef, contestant: Contestant, stands: str, actor: User) -> D
     if state != rules.ROW_MISMATCH or entry is None or mark is None:
         raise Conflict(f"选手 {contestant.number} 这一行没有待核定的不一致")
     first_value, second_value = mark.value, entry.value
+    if seen is not None and seen != (first_value, second_value):
+        message = (
+            f"选手 {contestant.number} 这一行在核定前已被修改（现为裁判录入 {first_value}、"
+            f"二次录入 {second_value}），请查看后重新核定"
+        )
+        raise Conflict(message, {"value": [message]}, code="stale")
     standing = first_value if stands == FIRST else second_value
     if stands == SECOND:
         mark_service.set_mark(
@@ -406,8 +424,6 @@ def settle(ref: SheetRef, contestant: Contestant, stands: str, actor: User) -> D
             reason="二次录入核定：以第二次录入为准",
             actor=actor,
         )
-    else:
-        mark_service.lock_round(ref.round)
     entry.settled_value = standing
     entry.settled_by_id = actor.id
     entry.settled_at = utcnow()

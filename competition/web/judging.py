@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -409,6 +409,18 @@ def sheet_second_entry_required(
     return _act(ref, toggle)
 
 
+def _seen_pair() -> tuple[Decimal, Decimal] | None:
+    """The two entries the review page showed beside the settle buttons (None from a form
+    that sent neither, e.g. a page loaded before the rule existed)."""
+    first, second = request.form.get("first"), request.form.get("second")
+    if first is None and second is None:
+        return None
+    try:
+        return Decimal(first or ""), Decimal(second or "")
+    except InvalidOperation as error:
+        raise Invalid(_("表单无效，请刷新页面后重试。")) from error
+
+
 @bp.post(
     "/judging/events/<int:event_id>/<round_kind>/<component_key>/sheets/<int:judge_id>"
     "/settle/<int:contestant_id>"
@@ -424,7 +436,7 @@ def sheet_settle(
     stands = request.form.get("value", "")
 
     def settle() -> str:
-        value = judging_service.settle(ref, contestant, stands, user)
+        value = judging_service.settle(ref, contestant, stands, user, _seen_pair())
         return _("%(number)s 号已核定为 %(value)s。", number=contestant.number, value=value)
 
     return _act(ref, settle)

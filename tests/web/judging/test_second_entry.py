@@ -106,3 +106,36 @@ def test_publication_waits_for_second_entry(judging):
         {"value": "0"},
     )
     judging.org.post(publish, status=200)
+
+
+def test_a_ruling_made_on_values_that_changed_since_is_refused(judging, app):
+    ids = judging.world.contestants[judging.world.units[0]]
+    judging.fill("unit1", {ids[0]: 81})
+    judging.session("org").post(
+        judging.review_url("unit1") + "/second-entry/required", {"value": "1"}
+    )
+    judging.session("panel2").put_json(_second_url(judging, "unit1", ids[0]), {"value": 18})
+    chief = judging.session("chief")
+    page = chief.get(judging.review_url("unit1"))
+    assert 'name="first" value="81.00"' in page and 'name="second" value="18.00"' in page
+
+    # The judge corrects the mark while the chief judge looks at the page showing 81 and 18.
+    judging.fill("unit1", {ids[0]: 80})
+    shown = {"value": "first", "first": "81.00", "second": "18.00"}
+    chief.post(judging.review_url("unit1") + f"/settle/{ids[0]}", shown)
+    page = chief.get(judging.review_url("unit1"))
+    assert "这一行在核定前已被修改（现为裁判录入 80.00、二次录入 18.00）" in page
+    assert "1 行不一致，待核定" in page  # nothing was settled
+    with app.app_context():
+        assert not db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "second_entry.settle")
+        ).all()
+
+    chief.post(judging.review_url("unit1") + f"/settle/{ids[0]}", {"value": "first", "first": "x"})
+    assert "表单无效" in chief.get(judging.review_url("unit1"))
+    # On the values as they are now, the ruling goes through.
+    chief.post(
+        judging.review_url("unit1") + f"/settle/{ids[0]}",
+        {"value": "first", "first": "80", "second": "18"},
+    )
+    assert "已核定为 80.00" in chief.get(judging.review_url("unit1"))
