@@ -13,6 +13,7 @@ Prints, for the final round at 100 and at 10,000 contestants, on SQLite and on P
 
 from __future__ import annotations
 
+import gc
 import random
 import statistics
 import sys
@@ -122,6 +123,8 @@ def measure(url: str, size: int, label: str) -> None:
     migrate_to_head(url)
     app = make_app(url)
     event_id = populate(app, size)
+    gc.collect()
+    gc.freeze()  # as wsgi.py does in every gunicorn worker once the app is made
     client = app.test_client()
     token = client.post("/api/v1/tokens", json={"username": "org", "password": "organiser-pass"})
     headers = {"Authorization": f"Bearer {token.get_json()['token']}"}
@@ -155,6 +158,7 @@ def measure(url: str, size: int, label: str) -> None:
             assert len(response.get_json()["ranking"]) == size
     with app.app_context():
         db.engine.dispose()
+    gc.unfreeze()
 
 
 def main() -> None:
