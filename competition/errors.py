@@ -46,6 +46,8 @@ class AppError(Exception):
         self.message = message or default_message
         self.fields = fields or {}
         self.code = code or default_code
+        #: Sent with the JSON error (e.g. the ETag of a mark as it is now, with a 409 `stale`).
+        self.headers: dict[str, str] = {}
         super().__init__(self.message)
 
 
@@ -102,7 +104,9 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         if not _wants_json():
             return error_page(error.status, error.message, error.fields)
-        return error_response(error.status, error.code, error.message, error.fields)
+        response = error_response(error.status, error.code, error.message, error.fields)
+        response.headers.update(error.headers)
+        return response
 
     @app.errorhandler(CSRFError)
     def handle_csrf_error(error: CSRFError) -> Any:

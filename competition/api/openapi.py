@@ -230,9 +230,14 @@ CORE_OPERATIONS: tuple[Operation, ...] = (
         description="Sets the caller's own mark; sending it again replaces it and the "
         "change is kept in the audit trail. 409 once the round is published. With If-Match "
         "(the mark's ETag, as the last answer or the marks list gave it) the change is made "
-        "only if nobody has changed the mark since: otherwise 409 (code `stale`) and nothing "
-        "is written.",
-        headers=(("If-Match", 'the ETag of the mark as last read, e.g. "12-3"; * for any'),),
+        "only if nobody has changed the mark since: otherwise 409 (code `stale`, with the "
+        "mark's ETag as it is now) and nothing is written. With If-None-Match: * it is made "
+        "only if there is no mark yet. A condition that fails on a mark that already has the "
+        "value sent is answered 200: the change was made, e.g. by a try whose answer was lost.",
+        headers=(
+            ("If-Match", 'the ETag of the mark as last read, e.g. "12-3"; * for any'),
+            ("If-None-Match", "* to make the mark only if there is none yet"),
+        ),
         response_headers=(("ETag", "the mark's ETag after the change"),),
     ),
     Operation(

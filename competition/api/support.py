@@ -133,6 +133,19 @@ def if_match_tags() -> set[str] | None:
     return {"*"} if tags.star_tag else set(tags.as_set())
 
 
+def if_none_match_any() -> bool:
+    """True for `If-None-Match: *` (make the mark only if there is none yet). A mark has no
+    other use for the header, so any other value is malformed (400), not silently ignored."""
+    header = request.headers.get("If-None-Match")
+    if header is None:
+        return False
+    if header.strip() != "*":
+        raise BadRequest(
+            "If-None-Match 只能为 *（仅在尚无评分时录入）", {"If-None-Match": ["应为 *"]}
+        )
+    return True
+
+
 def int_arg(name: str) -> int | None:
     value = request.args.get(name)
     if value is None or value == "":

@@ -15,6 +15,7 @@ from competition.api import bp, schemas
 from competition.api.support import (
     current_user,
     if_match_tags,
+    if_none_match_any,
     int_arg,
     load,
     require_bearer,
@@ -247,9 +248,15 @@ def set_mark(event_id: int, round_kind: str, contestant_id: int, component_key: 
     )
     if refusal:
         raise Forbidden(refusal)
-    if_match = if_match_tags()
+    if_match, if_none_match = if_match_tags(), if_none_match_any()
     data = load(_MARK_IN)
-    written = mark_service.apply(target, data["value"], reason=data["reason"], if_match=if_match)
+    written = mark_service.apply(
+        target,
+        data["value"],
+        reason=data["reason"],
+        if_match=if_match,
+        if_none_match=if_none_match,
+    )
     _commit()
     response = respond(
         _MARK_OUT,

@@ -71,6 +71,7 @@ class SheetRow:
     second: Decimal | None
     settled: Decimal | None
     updated_at: datetime | None
+    etag: str | None = None  # the judge's mark's, for a conditional change from the sheet
 
     @property
     def state(self) -> str:
@@ -210,6 +211,7 @@ def load_sheet(ref: SheetRef) -> SheetView:
                 second=second.value if second else None,
                 settled=second.settled_value if second else None,
                 updated_at=mark.updated_at if mark else None,
+                etag=mark.etag if mark else None,
             )
         )
     return SheetView(ref=ref, sheet=sheet, rows=rows, counts=counts_of(rows, sheet))

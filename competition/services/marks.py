@@ -238,6 +238,7 @@ def apply(
     by_appeal: bool = False,
     details: dict[str, Any] | None = None,
     if_match: Collection[str] | None = None,
+    if_none_match: bool = False,
 ) -> MarkWritten:
     """The rules of a mark, then its write and its audit entry; `set_mark` and the API's PUT
     both end here, so a page, an appeal and the API can do nothing the others cannot.
@@ -245,9 +246,12 @@ def apply(
     Refusals come in the contract's order: the component and the value (422) before the
     round's and the sheet's state (409). `if_match` (the ETags the caller last read, `*` for
     any) makes the change conditional: when the mark has changed since, or does not exist,
-    nothing is written and `StaleMark` (409) says what it is now. It is checked here, under
-    the round's lock, so two people sending a change made from the same reading cannot both
-    succeed. `actor_id` is who made the change when it is not the judge (an organiser carrying
+    nothing is written and `StaleMark` (409) says what it is now. `if_none_match` asks for a
+    mark only if there is none yet. Both are checked here, under the round's lock, so two
+    people sending a change made from the same reading cannot both succeed. A condition that
+    fails on a mark that already has the value asked for is not refused: the change has been
+    made (RFC 9110 13.1.1), typically by this very caller, whose answer the network lost.
+    `actor_id` is who made the change when it is not the judge (an organiser carrying
     out an appeal's outcome or a settled second entry); the audit trail names both. Only
     `services.appeals` passes `by_appeal`: an appeal's outcome may change a published round
     during its public notice period, nothing else may.
@@ -278,8 +282,15 @@ def apply(
     if target.signed_at is not None:
         # A sheet the chief judge signed is locked (services.judging signs and reopens it).
         raise Conflict("该评分表已由裁判长签字锁定；如需更改，须由组委会注明理由重新开放")
-    if if_match is not None:
-        check_if_match(target, if_match)
+    if if_match is not None or if_none_match:
+        try:
+            if if_match is not None:
+                check_if_match(target, if_match)
+            if if_none_match and target.mark_id is not None:
+                raise StaleMark(target.value, target.etag)
+        except StaleMark:
+            if target.value != value:
+                raise
 
     connection = db.session.connection()
     now = utcnow()
@@ -342,6 +353,7 @@ def set_mark(
     by_appeal: bool = False,
     details: dict[str, Any] | None = None,
     if_match: Collection[str] | None = None,
+    if_none_match: bool = False,
 ) -> MarkWritten:
     """Set `judge`'s mark, for callers that hold the ORM objects (the score-sheet pages,
     appeals, second entry, the demo); the rules are `apply`'s."""
@@ -356,6 +368,7 @@ def set_mark(
         by_appeal=by_appeal,
         details=details,
         if_match=if_match,
+        if_none_match=if_none_match,
     )
     # The write bypassed the ORM: a copy of this mark the caller already loaded is stale.
     stale = db.session.identity_map.get(identity_key(Mark, written.mark_id))
@@ -365,21 +378,25 @@ def set_mark(
 
 
 class StaleMark(Conflict):
-    """The mark is no longer what the caller read: someone else changed it in between."""
+    """The mark is no longer what the caller read: someone else changed it in between. The
+    answer carries the mark's ETag as it is now, so a client that has shown the new value can
+    send its change again on purpose."""
 
-    def __init__(self, value: Decimal | None) -> None:
+    def __init__(self, value: Decimal | None, etag: str | None = None) -> None:
         if value is None:
             message = "该评分尚未录入或已被删除，请刷新后再录入"
         else:
             message = f"评分已被他人修改（现为 {value}），请刷新后再改"
         super().__init__(message, {"value": [message]}, code="stale")
         self.value = value
+        if etag is not None:
+            self.headers["ETag"] = f'"{etag}"'
 
 
 def check_if_match(target: MarkTarget, if_match: Collection[str]) -> None:
     """Refuse (StaleMark) unless the mark exists and is one of the versions the caller read."""
     if target.etag is None or ("*" not in if_match and target.etag not in if_match):
-        raise StaleMark(target.value)
+        raise StaleMark(target.value, target.etag)
 
 
 def list_marks(

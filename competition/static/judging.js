@@ -10,6 +10,10 @@
  *   so fast typing never lands in the wrong row. The server checks it again with every rule
  *   (range, finalist, locked sheet, published round); its refusal is shown on the row.
  * - Saves of one row go out one after another, so the last value typed is the one stored.
+ * - Each save is conditional on the mark this page shows (If-Match with its ETag, or
+ *   If-None-Match: * for an empty row): if the mark was changed elsewhere meanwhile (the same
+ *   judge's other device, a ruling on second entry), the server refuses and says what it is
+ *   now; Enter again replaces it on purpose.
  */
 (function () {
   "use strict";
@@ -76,15 +80,28 @@
     return texts.failed + " (" + response.status + ")";
   }
 
+  function conditional(row, headers) {
+    /* Rows of the judge's own sheet carry data-etag; a second-entry sheet's rows do not. */
+    if (row.dataset.etag === undefined) {
+      return headers;
+    }
+    if (row.dataset.etag) {
+      headers["If-Match"] = row.dataset.etag;
+    } else {
+      headers["If-None-Match"] = "*";
+    }
+    return headers;
+  }
+
   function send(row, input, typed) {
     return fetch(row.dataset.url, {
       method: "PUT",
       credentials: "same-origin",
-      headers: {
+      headers: conditional(row, {
         "Content-Type": "application/json",
         Accept: "application/json",
         "X-CSRFToken": token,
-      },
+      }),
       body: JSON.stringify({ value: typed }),
     })
       .then(function (response) {
@@ -95,6 +112,11 @@
           })
           .then(function (body) {
             var latest = row.lastSent === typed;
+            var stale = !response.ok && body && body.error && body.error.code === "stale";
+            if (row.dataset.etag !== undefined && (response.ok || stale)) {
+              /* The mark as the server now has it: the next save is conditional on that. */
+              row.dataset.etag = response.headers.get("ETag") || "";
+            }
             if (response.ok && body && body.value !== undefined) {
               row.dataset.saved = body.value;
               if (latest) {
@@ -105,7 +127,11 @@
               }
             } else if (latest) {
               row.lastSent = undefined;
-              setState(row, "failed", messageOf(response, body));
+              setState(
+                row,
+                "failed",
+                messageOf(response, body) + (stale ? " " + texts.stale : "")
+              );
             }
           });
       })

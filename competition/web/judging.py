@@ -21,12 +21,13 @@ from flask.typing import ResponseReturnValue
 from flask.wrappers import Response
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from werkzeug.http import quote_etag
 from wtforms import HiddenField
 
 from competition import policy
 from competition.api.fields import DecimalValue, format_decimal
 from competition.api.schemas import MarkIn
-from competition.api.support import load
+from competition.api.support import if_match_tags, if_none_match_any, load
 from competition.errors import Conflict, Invalid, NotFound, Unauthorized
 from competition.extensions import db
 from competition.i18n import _, lazy_gettext
@@ -203,6 +204,7 @@ def score_sheet(event_id: int, round_kind: str, component_key: str) -> str:
         {
             "contestant": row.contestant,
             "value": format_decimal(row.mark) if row.mark is not None else "",
+            "etag": quote_etag(row.etag) if row.etag else "",
             "url": url_for(
                 "web.score_sheet_mark",
                 event_id=event_id,
@@ -236,15 +238,31 @@ def _value_response(contestant_id: int, component: str, value: Decimal) -> Respo
 def score_sheet_mark(
     event_id: int, round_kind: str, component_key: str, contestant_id: int
 ) -> Response:
-    """One row of the sheet, saved as typed: the API's PUT of a mark, for a signed-in judge."""
+    """One row of the sheet, saved as typed: the API's PUT of a mark, for a signed-in judge.
+
+    Conditional as the API's is: the sheet sends the ETag of the mark it shows (or
+    If-None-Match: * for an empty row), so a sheet open on a second device, or left open while
+    a ruling changed the mark, cannot silently overwrite what it never showed."""
     user = _user()
     event, round_ = _event_round(event_id, round_kind)
     contestant = contest_service.get_contestant(event, contestant_id)
     policy.require_marking(user, event, round_, contestant)
+    if_match, if_none_match = if_match_tags(), if_none_match_any()
     data = load(MarkIn())
-    mark_service.set_mark(event, round_, contestant, component_key, data["value"], user)
+    written = mark_service.set_mark(
+        event,
+        round_,
+        contestant,
+        component_key,
+        data["value"],
+        user,
+        if_match=if_match,
+        if_none_match=if_none_match,
+    )
     db.session.commit()
-    return _value_response(contestant.id, component_key, data["value"])
+    response = _value_response(contestant.id, component_key, data["value"])
+    response.set_etag(written.etag)
+    return response
 
 
 # ---------------------------------------------------------------- second entry (blind)

@@ -38,10 +38,14 @@ def _path(world: World, contestant: int | None = None) -> str:
     return f"/events/{world.event_id}/rounds/preliminary/marks/{contestant}/score"
 
 
-def _put(api: Api, path: str, value: Any, if_match: str | None = None) -> Any:
+def _put(
+    api: Api, path: str, value: Any, if_match: str | None = None, if_none_match: str | None = None
+) -> Any:
     headers = {"Authorization": f"Bearer {api.token}"}
     if if_match is not None:
         headers["If-Match"] = if_match
+    if if_none_match is not None:
+        headers["If-None-Match"] = if_none_match
     return api.client.put("/api/v1" + path, json={"value": value}, headers=headers)
 
 
@@ -120,6 +124,38 @@ def test_if_match_on_a_mark_not_entered_yet_and_the_star(marking):
     assert_error(_put(tablet, _path(world), "80", if_match="*"), 409)  # * needs a mark
     _put(tablet, _path(world), "80")
     assert _put(tablet, _path(world), "82", if_match="*").status_code == 200
+
+
+def test_if_none_match_makes_a_mark_only_if_there_is_none_yet(marking):
+    """Both devices start from an empty row: the later one is refused and told the mark's
+    value and ETag as they are now, so it can show them and replace the mark on purpose."""
+    world, tablet, phone = marking
+    made = _put(tablet, _path(world), "80", if_none_match="*")
+    assert made.status_code == 200
+    refused = _put(phone, _path(world), "85", if_none_match="*")
+    error = assert_error(refused, 409, "value")
+    assert error["code"] == "stale" and "现为 80.00" in error["message"]
+    assert refused.headers["ETag"] == made.headers["ETag"]
+    assert _listed(tablet, world)[world.all_contestants()[0]]["value"] == "80.00"
+    replaced = _put(phone, _path(world), "85", if_match=refused.headers["ETag"])
+    assert replaced.status_code == 200
+    assert_error(_put(tablet, _path(world), "86", if_none_match='"1-1"'), 400, "If-None-Match")
+
+
+def test_a_condition_failing_on_the_value_already_there_is_a_success(marking):
+    """The tablet's answer was lost on the venue's Wi-Fi and it sends the same change again
+    from its old reading: the change has been made, so 200 with the current ETag, and nothing
+    is written twice."""
+    world, tablet, _phone = marking
+    first = _put(tablet, _path(world), "80", if_none_match="*")
+    again = _put(tablet, _path(world), "80.0", if_none_match="*")
+    assert again.status_code == 200 and again.headers["ETag"] == first.headers["ETag"]
+    changed = _put(tablet, _path(world), "81", if_match=first.headers["ETag"])
+    resent = _put(tablet, _path(world), "81.00", if_match=first.headers["ETag"])
+    assert resent.status_code == 200 and resent.headers["ETag"] == changed.headers["ETag"]
+    assert_error(_put(tablet, _path(world), "82", if_match=first.headers["ETag"]), 409, "value")
+    trail = world.org.get(f"/events/{world.event_id}/audit")["entries"]
+    assert [e["new_value"] for e in trail if e["action"] == "mark.set"] == ["80.00", "81.00"]
 
 
 def test_an_etag_of_another_mark_or_a_weak_one_does_not_match(marking):

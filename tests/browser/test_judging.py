@@ -213,3 +213,40 @@ def test_a_second_entry_mismatch_is_settled_signed_and_appealed(app, client, liv
 def _user_id(app, username: str) -> int:
     with app.app_context():
         return db.session.scalar(select(User.id).where(User.username == username))
+
+
+def test_a_sheet_never_overwrites_a_mark_it_did_not_show(app, client, live_server, phone):
+    """The judge's phone shows the sheet; meanwhile the same judge's tablet changes one mark
+    and makes another. The phone's next save of either row is refused on its row with the
+    value as it is now; Enter again replaces it, on purpose."""
+    world, judges = _contest(app, client)
+    first, second = world.contestants[world.units[0]][:2]
+    mark(judges["unit1"], world.event_id, "preliminary", first, "theory", "80")
+    sign_in(phone, live_server, "unit1", PASSWORD)
+    phone.goto(f"{live_server}/judging")
+    phone.click("text=理论知识")
+    expect(_row(phone, "101").locator("input")).to_have_value("80.00")
+
+    tablet = judges["unit1"]  # the same judge, signed in on another device
+    mark(tablet, world.event_id, "preliminary", first, "theory", "82")
+    mark(tablet, world.event_id, "preliminary", second, "theory", "70")
+
+    phone.locator("input.mark").first.focus()
+    phone.keyboard.press("Control+A")
+    _type_and_enter(phone, "85")
+    changed = _row(phone, "101")
+    expect(changed.locator(".state")).to_contain_text("评分已被他人修改（现为 82.00）")
+    expect(changed.locator(".state")).to_contain_text("再按回车即以您输入的分数替换")
+    expect(changed).to_have_class(re.compile(r"\bfailed\b"))
+    _type_and_enter(phone, "90")  # the empty row on the phone: the tablet made it meanwhile
+    expect(_row(phone, "104").locator(".state")).to_contain_text("现为 70.00")
+    screenshot(phone, "judging-sheet-changed-elsewhere")
+
+    phone.locator("input.mark").first.focus()
+    phone.keyboard.press("Control+A")
+    _type_and_enter(phone, "85")  # now knowingly over 82
+    expect(changed.locator(".state")).to_have_text("已保存")
+    _type_and_enter(phone, "90")
+    expect(_row(phone, "104").locator(".state")).to_have_text("已保存")
+    marks = world.org.get(f"/events/{world.event_id}/rounds/preliminary/marks")["marks"]
+    assert {m["contestant_id"]: m["value"] for m in marks} == {first: "85.00", second: "90.00"}
