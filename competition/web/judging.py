@@ -434,9 +434,12 @@ def _seen_pair() -> tuple[Decimal, Decimal] | None:
     if first is None and second is None:
         return None
     try:
-        return Decimal(first or ""), Decimal(second or "")
+        pair = Decimal(first or ""), Decimal(second or "")
     except InvalidOperation as error:
         raise Invalid(_("表单无效，请刷新页面后重试。")) from error
+    if not all(value.is_finite() for value in pair):  # NaN cannot be compared, let alone shown
+        raise Invalid(_("表单无效，请刷新页面后重试。"))
+    return pair
 
 
 @bp.post(

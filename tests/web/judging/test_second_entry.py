@@ -131,8 +131,12 @@ def test_a_ruling_made_on_values_that_changed_since_is_refused(judging, app):
             select(AuditEntry).where(AuditEntry.action == "second_entry.settle")
         ).all()
 
-    chief.post(judging.review_url("unit1") + f"/settle/{ids[0]}", {"value": "first", "first": "x"})
-    assert "表单无效" in chief.get(judging.review_url("unit1"))
+    for bad in ("x", "sNaN"):
+        chief.post(
+            judging.review_url("unit1") + f"/settle/{ids[0]}",
+            {"value": "first", "first": bad, "second": "18"},
+        )
+        assert "表单无效" in chief.get(judging.review_url("unit1"))
     # On the values as they are now, the ruling goes through.
     chief.post(
         judging.review_url("unit1") + f"/settle/{ids[0]}",
