@@ -200,7 +200,7 @@ def contestant_certificate_pdf(event_id: int, contestant_id: int) -> Response:
 @bp.get("/events/<int:event_id>/rounds/<round_kind>/results.pdf")
 def results_pdf(event_id: int, round_kind: str) -> Response:
     asked = results_request(event_id, round_kind)
-    results = round_results(asked.event, asked.round, asked.unit.id if asked.unit else None)
+    results = round_results(asked.event, asked.round, asked.unit_id)
     body = notices.results_pdf(results, asked.sees_identities, asked.unit)
     return pdf_response(
         body,

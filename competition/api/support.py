@@ -166,6 +166,10 @@ class ResultsRequest:
     unit: Unit | None
 
     @property
+    def unit_id(self) -> int | None:
+        return self.unit.id if self.unit else None
+
+    @property
     def sees_identities(self) -> bool:
         return policy.sees_identities(self.user, self.round)
 

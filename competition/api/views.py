@@ -342,9 +342,7 @@ def _results_body(results: result_service.RoundResults, identities: bool) -> dic
 @bp.get("/events/<int:event_id>/rounds/<round_kind>/results")
 def get_results(event_id: int, round_kind: str) -> Response:
     asked = results_request(event_id, round_kind)
-    results = result_service.round_results(
-        asked.event, asked.round, asked.unit.id if asked.unit else None
-    )
+    results = result_service.round_results(asked.event, asked.round, asked.unit_id)
     return jsonify(_results_body(results, asked.sees_identities))
 
 
