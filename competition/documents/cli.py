@@ -3,11 +3,11 @@ certificates as one PDF, with a progress bar, for batches too big to wait for in
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from competition.documents import certificates as certificate_docs
@@ -29,7 +29,7 @@ certificates_cli = AppGroup("certificates", help="Print honour certificates.")
 )
 @click.option(
     "--base-url",
-    default=lambda: os.environ.get("PUBLIC_BASE_URL"),
+    default=None,
     help="Public address of this site, for the QR codes (default: $PUBLIC_BASE_URL).",
 )
 def export(event_id: int, out: Path, base_url: str | None) -> None:
@@ -37,6 +37,7 @@ def export(event_id: int, out: Path, base_url: str | None) -> None:
 
     Certificates not issued yet are issued (and committed) only once the whole file exists.
     """
+    base_url = base_url or current_app.config.get("PUBLIC_BASE_URL")  # checked at start-up
     if not base_url:
         raise click.ClickException(
             "Set PUBLIC_BASE_URL or pass --base-url: each certificate's QR code carries the "

@@ -41,3 +41,13 @@ def test_export_refusals(app, client, runner, tmp_path, monkeypatch):
     assert unknown.exit_code != 0 and "没有这个赛项" in unknown.output
     assert not out.exists()
     assert final.org.get(f"/events/{final.event_id}/certificates")["certificates"] == []
+
+
+def test_export_takes_the_address_from_the_configuration(app, client, runner, tmp_path):
+    """PUBLIC_BASE_URL as config.py read and checked it at start-up, not the raw variable."""
+    final = published_final(app, client)
+    app.config["PUBLIC_BASE_URL"] = "https://union.example.org"
+    out = tmp_path / "certificates.pdf"
+    result = runner.invoke(args=["certificates", "export", str(final.event_id), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "https://union.example.org/verify/" in pdf_text(out.read_bytes(), 1, 1)
