@@ -28,7 +28,7 @@ from competition.models import (
 from competition.models.contests import FINAL
 from competition.models.types import utcnow
 from competition.services import audit
-from competition.services.locking import lock_row
+from competition.services.locking import begin_sqlite_write, lock_row
 
 
 def lock_round(round_: Round, shared: bool = False) -> Round:
@@ -104,8 +104,9 @@ _TARGET = (
     .where(_rounds.c.event_id == bindparam("in_event"), _rounds.c.kind == bindparam("in_kind"))
 )
 _TARGET_SHARED = _TARGET.with_for_update(read=True, of=_rounds)
-#: SQLite has no row locks: a no-op UPDATE of the round takes the database's write lock
-#: before anything is read (`locking.lock_row`). The result-stamp triggers ignore it.
+#: SQLite has no row locks: the transaction begins as the writer before anything is read
+#: (`locking.begin_sqlite_write`); inside a transaction already open, a no-op UPDATE of the
+#: round takes the database's write lock instead. The result-stamp triggers ignore it.
 _SQLITE_ROUND_LOCK = (
     update(_rounds)
     .where(_rounds.c.event_id == bindparam("in_event"), _rounds.c.kind == bindparam("in_kind"))
@@ -175,7 +176,8 @@ def locked_target(
     advisory lock on the mark's identity, taken first, makes two writers of the *same* mark
     take turns: a tablet resending on shaky Wi-Fi, or a judge's tablet and phone, would
     otherwise both read it and both insert it (one failing on the unique key) or both pass the
-    same If-Match. On SQLite the round's no-op UPDATE lets one writer through at a time.
+    same If-Match. On SQLite one writer at a time goes through, in turn
+    (`locking.begin_sqlite_write`).
     """
     connection = db.session.connection()
     names = {"in_event": event_id, "in_kind": round_kind}
@@ -185,7 +187,8 @@ def locked_target(
         connection.execute(_ADVISORY_LOCK, {"key": key - 2**63})
         statement = _TARGET_SHARED
     else:
-        connection.execute(_SQLITE_ROUND_LOCK, names)
+        if not begin_sqlite_write(db.session()):
+            connection.execute(_SQLITE_ROUND_LOCK, names)
         statement = _TARGET
     row = connection.execute(
         statement,
