@@ -24,10 +24,10 @@ from competition.api.support import (
     results_request,
     token_ttl,
 )
-from competition.errors import Forbidden, NotFound, Unauthorized
+from competition.errors import AppError, Forbidden, NotFound, Unauthorized
 from competition.extensions import db
 from competition.models import AuditEntry, Contest, Contestant, JudgeAssignment, Role
-from competition.ratelimits import sign_in_per_account, sign_in_per_address
+from competition.ratelimits import sign_in_limited
 from competition.services import contests as contest_service
 from competition.services import marks as mark_service
 from competition.services import publication
@@ -42,8 +42,7 @@ def _commit() -> None:
 
 # ---------------------------------------------------------------- tokens and users
 @bp.post("/tokens")
-@sign_in_per_address
-@sign_in_per_account
+@sign_in_limited
 def create_token() -> Response:
     data = load(schemas.TokenIn())
     user = user_service.authenticate(data["username"], data["password"])
@@ -225,6 +224,17 @@ def list_judges(event_id: int) -> Response:
 _MARK_IN, _MARK_OUT = schemas.MarkIn(), schemas.MarkOut()
 
 
+def _mark_request() -> tuple[dict[str, Any], set[str] | None, bool] | AppError:
+    """A mark's body and conditions, or their refusal (400, 422) to raise after the 404s and
+    403s, in the contract's order: read before the round's lock, so that no other judge's
+    mark waits while this one's JSON is parsed."""
+    try:
+        if_match, if_none_match = if_match_tags(), if_none_match_any()
+        return load(_MARK_IN), if_match, if_none_match
+    except AppError as refusal:
+        return refusal
+
+
 @bp.put("/events/<int:event_id>/rounds/<round_kind>/marks/<int:contestant_id>/<component_key>")
 def set_mark(event_id: int, round_kind: str, contestant_id: int, component_key: str) -> Response:
     """The request a final sends most, so it reads no ORM object: the token's holder, then
@@ -232,6 +242,7 @@ def set_mark(event_id: int, round_kind: str, contestant_id: int, component_key: 
     the rules and the write (`marks.apply`, which the pages, appeals and second entry share).
     The 404s and 403s are the same rules and words as every other view's."""
     bearer = require_bearer()
+    sent = _mark_request()  # before the lock: while it is held, the other writers wait
     target = mark_service.locked_target(
         event_id, round_kind, contestant_id, component_key, bearer.user_id
     )
@@ -248,8 +259,9 @@ def set_mark(event_id: int, round_kind: str, contestant_id: int, component_key: 
     )
     if refusal:
         raise Forbidden(refusal)
-    if_match, if_none_match = if_match_tags(), if_none_match_any()
-    data = load(_MARK_IN)
+    if isinstance(sent, AppError):
+        raise sent
+    data, if_match, if_none_match = sent
     written = mark_service.apply(
         target,
         data["value"],

@@ -56,8 +56,31 @@ def test_refusals_come_in_the_contracts_order_with_the_usual_words(entry, client
     assert assert_error(_put(world.org, event, own), 403)["message"] == (
         "您不是该赛项的裁判，不能评分"
     )
-    # 403 before 400: a stranger learns nothing from a broken body.
+    # 403 before 400: a stranger learns nothing from a broken body or condition, though the
+    # body is read before the round's lock.
     assert_error(_put(world.org, event, own, value="x"), 403)
+    path = f"/api/v1/events/{event}/rounds/preliminary/marks/{own}/score"
+    broken = {"data": "{", "content_type": "application/json"}
+    assert_error(
+        client.put(path, headers={"Authorization": f"Bearer {world.org.token}"}, **broken), 403
+    )
+    assert_error(
+        client.put(
+            path.replace(f"/{own}/", "/999999/"),
+            headers={"Authorization": f"Bearer {panel.token}"},
+            **broken,
+        ),
+        404,
+    )
+    assert_error(
+        client.put(
+            path,
+            headers={"Authorization": f"Bearer {committee.token}", "If-Match": ""},
+            json={"value": "1"},
+        ),
+        400,
+        "If-Match",
+    )
     assert_error(_put(panel, event, own, value="x"), 422, "value")
     error = assert_error(_put(panel, event, own, key="speed"), 422, "component")
     assert error["message"] == "没有评分项“speed”（本赛项的评分项：score）"
