@@ -114,3 +114,20 @@ def test_successful_sign_ins_do_not_count(app, client):
     for _ in range(15):
         ok = client.post("/api/v1/tokens", json={"username": "busy", "password": PASSWORD})
         assert ok.status_code == 201
+
+
+def test_only_sign_ins_go_through_the_rate_limiter(app):
+    """Every other request skips Flask-Limiter's search for limits (a judge's mark included);
+    a view that signs someone in must not, or guessing would be unlimited."""
+    from competition.ratelimits import _not_a_sign_in
+
+    exempt = {
+        ("POST", "/api/v1/tokens"): False,
+        ("POST", "/login"): False,
+        ("PUT", "/api/v1/events/1/rounds/final/marks/2/practical"): True,
+        ("GET", "/api/v1/contests"): True,
+        ("GET", "/healthz"): True,
+    }
+    for (method, path), expected in exempt.items():
+        with app.test_request_context(path, method=method):
+            assert _not_a_sign_in() is expected, path

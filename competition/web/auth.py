@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 
 from competition.extensions import db
 from competition.i18n import LANGUAGE_COOKIE, LANGUAGES, _, lazy_gettext
-from competition.ratelimits import sign_in_per_account, sign_in_per_address
+from competition.ratelimits import sign_in_limited
 from competition.services import users as user_service
 from competition.web import bp
 from competition.web.support import safe_next
@@ -29,8 +29,7 @@ class LoginForm(FlaskForm):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@sign_in_per_address
-@sign_in_per_account
+@sign_in_limited
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
