@@ -66,7 +66,6 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "BABEL_DEFAULT_LOCALE": "zh",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent / "translations"),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Behind TLS in production; a plain-HTTP trial sets SESSION_COOKIE_SECURE=0.
@@ -103,6 +102,13 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + config[
             "SQLALCHEMY_DATABASE_URI"
         ].removeprefix("postgresql://")
+    # A server can restart and drop every pooled connection: a ping at checkout spares the
+    # first request after it an error. A database file cannot, and the ping would cost each
+    # request (a judge's mark included) a statement for nothing.
+    config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS",
+        {} if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") else {"pool_pre_ping": True},
+    )
     if not config["SECRET_KEY"]:
         raise ConfigError(
             "SECRET_KEY is not set. Set it to a long random string, e.g.\n"
