@@ -19,7 +19,8 @@ class Mark(db.Model):
     __table_args__ = (UniqueConstraint("round_id", "contestant_id", "component_id", "judge_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    # No index of its own: the unique key starts with it (each index costs every mark a write).
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
     contestant_id: Mapped[int] = mapped_column(ForeignKey("contestants.id"), index=True)
     component_id: Mapped[int] = mapped_column(ForeignKey("components.id"))
     judge_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
