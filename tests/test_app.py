@@ -25,6 +25,18 @@ def test_database_url_from_environment(monkeypatch, tmp_path):
     assert config["SQLALCHEMY_DATABASE_URI"].endswith("competition.sqlite3")
 
 
+def test_only_a_database_server_has_its_connections_pinged(monkeypatch, tmp_path):
+    """A restarted server drops pooled connections; a file cannot, and each ping costs a mark
+    a statement."""
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db.example/contest")
+    assert load_config(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+    monkeypatch.delenv("DATABASE_URL")
+    assert load_config(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"] == {}
+    given = {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 3}}
+    assert load_config(str(tmp_path), given)["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_size": 3}
+
+
 def test_public_base_url_must_be_a_web_address(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
     monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
