@@ -12,7 +12,15 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from competition.config import load_config
-from competition.extensions import babel, csrf, db, limiter, login_manager, migrate
+from competition.extensions import (
+    babel,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    ping_idle_connections,
+)
 from competition.i18n import select_locale
 from competition.models.types import MAX_ID
 
@@ -48,6 +56,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
+    if app.config["DATABASE_PING_AFTER"] is not None:
+        with app.app_context():
+            ping_idle_connections(db.engine, app.config["DATABASE_PING_AFTER"])
     migrate.init_app(app, db, directory=_migrations_directory())
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale

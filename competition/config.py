@@ -102,12 +102,15 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + config[
             "SQLALCHEMY_DATABASE_URI"
         ].removeprefix("postgresql://")
-    # A server can restart and drop every pooled connection: a ping at checkout spares the
-    # first request after it an error. A database file cannot, and the ping would cost each
-    # request (a judge's mark included) a statement for nothing.
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    # A server can restart, or a firewall drop a quiet connection: a pooled connection left
+    # idle this many seconds is pinged before use (`extensions.ping_idle_connections`), which
+    # spares the first request after it an error. One used a moment ago is not: under load a
+    # ping before every request cost each mark a round trip. A database file cannot drop a
+    # connection: None, no ping.
     config.setdefault(
-        "SQLALCHEMY_ENGINE_OPTIONS",
-        {} if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") else {"pool_pre_ping": True},
+        "DATABASE_PING_AFTER",
+        None if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") else 1.0,
     )
     if not config["SECRET_KEY"]:
         raise ConfigError(

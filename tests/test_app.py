@@ -5,6 +5,11 @@ from __future__ import annotations
 import pytest
 
 from competition.config import ConfigError, load_config
+from tests.conftest import BACKENDS
+
+needs_postgres = pytest.mark.skipif(
+    "postgresql" not in BACKENDS, reason="PostgreSQL is not among this run's databases"
+)
 
 
 def test_secret_key_is_required_in_production(monkeypatch, tmp_path):
@@ -25,16 +30,78 @@ def test_database_url_from_environment(monkeypatch, tmp_path):
     assert config["SQLALCHEMY_DATABASE_URI"].endswith("competition.sqlite3")
 
 
-def test_only_a_database_server_has_its_connections_pinged(monkeypatch, tmp_path):
-    """A restarted server drops pooled connections; a file cannot, and each ping costs a mark
-    a statement."""
+def test_only_a_database_servers_idle_connections_are_pinged(monkeypatch, tmp_path):
+    """A restarted server drops pooled connections; a file cannot, and a ping costs a mark a
+    round trip."""
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
     monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db.example/contest")
-    assert load_config(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
-    monkeypatch.delenv("DATABASE_URL")
+    assert load_config(str(tmp_path))["DATABASE_PING_AFTER"] == 1.0
     assert load_config(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"] == {}
-    given = {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 3}}
-    assert load_config(str(tmp_path), given)["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_size": 3}
+    monkeypatch.delenv("DATABASE_URL")
+    assert load_config(str(tmp_path))["DATABASE_PING_AFTER"] is None
+    given = {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 3}, "DATABASE_PING_AFTER": 5}
+    config = load_config(str(tmp_path), given)
+    assert config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_size": 3}
+    assert config["DATABASE_PING_AFTER"] == 5
+
+
+def _pings(monkeypatch, engine) -> list[object]:
+    pings: list[object] = []
+    real = engine.dialect.do_ping
+
+    def counted(dbapi_connection):
+        pings.append(dbapi_connection)
+        return real(dbapi_connection)
+
+    monkeypatch.setattr(engine.dialect, "do_ping", counted)
+    return pings
+
+
+def _backend_pid(engine) -> int:
+    with engine.connect() as connection:
+        return connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+
+
+@needs_postgres
+def test_a_connection_used_a_moment_ago_is_not_pinged_one_left_idle_is(
+    monkeypatch, postgres_server
+):
+    from sqlalchemy import create_engine
+
+    from competition.extensions import ping_idle_connections
+
+    engine = create_engine(postgres_server)
+    ping_idle_connections(engine, 60)
+    pings = _pings(monkeypatch, engine)
+    try:
+        first = _backend_pid(engine)
+        assert _backend_pid(engine) == first and pings == []  # the same one, straight back
+        for record in list(engine.pool._pool.queue):  # it has lain idle a minute
+            record.info["idle_since"] -= 61
+        assert _backend_pid(engine) == first and len(pings) == 1
+        assert _backend_pid(engine) == first and len(pings) == 1
+    finally:
+        engine.dispose()
+
+
+@needs_postgres
+def test_an_idle_connection_the_server_dropped_is_replaced_not_failed(postgres_server):
+    """As after a restart of the database server in a quiet moment: the next request is served
+    on a new connection instead of failing on the dead one."""
+    from sqlalchemy import create_engine
+
+    from competition.extensions import ping_idle_connections
+
+    engine, other = create_engine(postgres_server), create_engine(postgres_server)
+    ping_idle_connections(engine, 0)
+    try:
+        dead = _backend_pid(engine)
+        with other.connect() as connection:
+            connection.exec_driver_sql(f"SELECT pg_terminate_backend({dead})")
+        assert _backend_pid(engine) != dead
+    finally:
+        engine.dispose()
+        other.dispose()
 
 
 def test_public_base_url_must_be_a_web_address(monkeypatch, tmp_path):
