@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, and_, bindparam, func, insert, select, update
+from sqlalchemy import Integer, Select, and_, bindparam, literal_column, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.util import identity_key
 
-from competition.errors import Conflict, Invalid
+from competition.errors import Conflict, Invalid, NotFound
 from competition.extensions import db
 from competition.models import (
     Component,
@@ -26,7 +26,6 @@ from competition.models import (
     User,
 )
 from competition.models.contests import FINAL
-from competition.models.types import utcnow
 from competition.services import audit
 from competition.services.locking import begin_sqlite_write, lock_row
 
@@ -112,9 +111,54 @@ _SQLITE_ROUND_LOCK = (
     .where(_rounds.c.event_id == bindparam("in_event"), _rounds.c.kind == bindparam("in_kind"))
     .values(id=_rounds.c.id)
 )
-_ADVISORY_LOCK = select(func.pg_advisory_xact_lock(bindparam("key", type_=BigInteger)))
-_INSERT = insert(_marks).returning(_marks.c.id)
-_UPDATE = update(_marks).where(_marks.c.id == bindparam("mark_id"))
+
+
+def _new(name: str, column: str | None = None) -> Any:
+    """A bound parameter typed as the marks' column it goes to."""
+    return bindparam(name, type_=_marks.c[column or name].type)
+
+
+_KEY = ("round_id", "contestant_id", "component_id", "judge_id")
+_READ_VERSION = bindparam("read_version", type_=Integer)
+#: A new mark, or nothing when another writer's has just been made (the unique key): the
+#: caller then reads the mark as it is now and applies the rules to it again.
+_INSERT = {
+    dialect.dialect.name: dialect.insert(_marks)
+    .values(
+        **{name: _new(name) for name in _KEY},
+        value=_new("value"),
+        created_at=_new("at", "created_at"),
+        updated_at=_new("at", "updated_at"),
+        version=literal_column("1", Integer),
+    )
+    .on_conflict_do_nothing(index_elements=list(_KEY))
+    .returning(_marks.c.id)
+    for dialect in (postgresql, sqlite)
+}
+#: A change to the version of the mark that was read, or nothing when it has changed since.
+_UPDATE = (
+    update(_marks)
+    .where(_marks.c.id == bindparam("mark_id"), _marks.c.version == _READ_VERSION)
+    .values(
+        value=_new("value"),
+        updated_at=_new("at", "updated_at"),
+        version=_READ_VERSION + literal_column("1", Integer),
+    )
+    .returning(_marks.c.id)
+)
+
+
+def _with_its_entry(write: Any) -> Select[Any]:
+    """`write` and the audit entry of what it writes, as one statement (PostgreSQL)."""
+    written = write.cte("written")
+    return select(written.c.id).add_cte(audit.insert_for_each(written).cte("audited"))
+
+
+_AUDITED_INSERT = _with_its_entry(_INSERT["postgresql"])
+_AUDITED_UPDATE = _with_its_entry(_UPDATE)
+#: How often a write may find the mark changed by another writer since it was read before
+#: the caller is told to try again: each time, another change to this very mark was made.
+_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -172,19 +216,14 @@ def locked_target(
     Why one Core statement: a judge's mark is the request a final sends most (bench/load.py),
     and reading the event, round, contestant, assignment, sheet and mark as ORM objects cost
     several times the write itself. On PostgreSQL the round is locked `FOR SHARE` (marks go
-    ahead together; publication waits for them and they for it), and a transaction-scoped
-    advisory lock on the mark's identity, taken first, makes two writers of the *same* mark
-    take turns: a tablet resending on shaky Wi-Fi, or a judge's tablet and phone, would
-    otherwise both read it and both insert it (one failing on the unique key) or both pass the
-    same If-Match. On SQLite one writer at a time goes through, in turn
-    (`locking.begin_sqlite_write`).
+    ahead together; publication waits for them and they for it); two writers of the *same*
+    mark (a tablet resending on shaky Wi-Fi, a judge's tablet and phone) may both read it,
+    and `apply`'s write then succeeds only for the mark as it was read. On SQLite one writer
+    at a time goes through, in turn (`locking.begin_sqlite_write`).
     """
     connection = db.session.connection()
     names = {"in_event": event_id, "in_kind": round_kind}
     if connection.dialect.name == "postgresql":
-        identity = f"mark:{event_id}:{round_kind}:{contestant_id}:{component_key}:{judge_id}"
-        key = int.from_bytes(hashlib.blake2b(identity.encode(), digest_size=8).digest(), "big")
-        connection.execute(_ADVISORY_LOCK, {"key": key - 2**63})
         statement = _TARGET_SHARED
     else:
         if not begin_sqlite_write(db.session()):
@@ -250,15 +289,49 @@ def apply(
     round's and the sheet's state (409). `if_match` (the ETags the caller last read, `*` for
     any) makes the change conditional: when the mark has changed since, or does not exist,
     nothing is written and `StaleMark` (409) says what it is now. `if_none_match` asks for a
-    mark only if there is none yet. Both are checked here, under the round's lock, so two
-    people sending a change made from the same reading cannot both succeed. A condition that
-    fails on a mark that already has the value asked for is not refused: the change has been
-    made (RFC 9110 13.1.1), typically by this very caller, whose answer the network lost.
-    `actor_id` is who made the change when it is not the judge (an organiser carrying
-    out an appeal's outcome or a settled second entry); the audit trail names both. Only
-    `services.appeals` passes `by_appeal`: an appeal's outcome may change a published round
-    during its public notice period, nothing else may.
+    mark only if there is none yet. Both are checked here on the mark as read, and the write
+    is made only to the mark as it was read (its version; a new one only while there is
+    none): when another writer got there in between, the mark is read again and the rules
+    applied to it again, so two people sending a change made from the same reading cannot
+    both succeed, and a resent mark replaces the first instead of failing on the unique
+    key. A condition that fails on a mark that already has the value asked for is not
+    refused: the change has been made (RFC 9110 13.1.1), typically by this very caller, whose
+    answer the network lost. `actor_id` is who made the change when it is not the judge (an
+    organiser carrying out an appeal's outcome or a settled second entry); the audit trail
+    names both. Only `services.appeals` passes `by_appeal`: an appeal's outcome may change a
+    published round during its public notice period, nothing else may.
     """
+    for _attempt in range(_ATTEMPTS):
+        _check(target, value, by_appeal, if_match, if_none_match)
+        if target.mark_id is not None and target.value == value:
+            assert target.version is not None
+            return MarkWritten(target.mark_id, target.version, value)  # nothing changes
+        written = _write(target, value, actor_id, reason, details)
+        if written is not None:
+            return written
+        # Another writer changed this mark after it was read: read it again, and apply the
+        # rules (If-Match among them) to the mark as it is now.
+        again = locked_target(
+            target.event_id,
+            target.round_kind,
+            target.contestant_id,
+            target.component_key,
+            target.judge_id,
+        )
+        if again is None or again.contestant_id is None:
+            raise NotFound("本赛项没有这名选手")  # deleted in the meantime
+        target = again
+    raise Conflict("该评分正被同时修改，请稍后重试")
+
+
+def _check(
+    target: MarkTarget,
+    value: Decimal,
+    by_appeal: bool,
+    if_match: Collection[str] | None,
+    if_none_match: bool,
+) -> None:
+    """`apply`'s refusals, in the contract's order."""
     if target.component_id is None:
         keys = "、".join(
             db.session.scalars(
@@ -295,39 +368,18 @@ def apply(
             if target.value != value:
                 raise
 
-    connection = db.session.connection()
-    now = utcnow()
-    if target.mark_id is None:
-        mark_id = connection.execute(
-            _INSERT,
-            {
-                "round_id": target.round_id,
-                "contestant_id": target.contestant_id,
-                "component_id": target.component_id,
-                "judge_id": target.judge_id,
-                "value": value,
-                "created_at": now,
-                "updated_at": now,
-                "version": 1,
-            },
-        ).scalar_one()
-        written = MarkWritten(mark_id, 1, value)
-    elif target.value != value:
-        assert target.version is not None
-        written = MarkWritten(target.mark_id, target.version + 1, value)
-        connection.execute(
-            _UPDATE,
-            {
-                "mark_id": target.mark_id,
-                "value": value,
-                "updated_at": now,
-                "version": written.version,
-            },
-        )
-    else:
-        assert target.version is not None
-        return MarkWritten(target.mark_id, target.version, value)  # nothing changes
-    audit.append(
+
+def _write(
+    target: MarkTarget,
+    value: Decimal,
+    actor_id: int | None,
+    reason: str | None,
+    details: dict[str, Any] | None,
+) -> MarkWritten | None:
+    """The mark as `target` read it made `value`, and its audit entry; None, writing nothing,
+    when another writer has made or changed the mark since it was read."""
+    assert target.contestant_id is not None and target.component_id is not None
+    entry = audit.entry(
         "mark.set",
         actor_id or target.judge_id,
         event_id=target.event_id,
@@ -340,7 +392,23 @@ def apply(
         reason=reason,
         details=details,
     )
-    return written
+    connection = db.session.connection()
+    dialect = connection.dialect.name
+    params: dict[str, Any] = {"value": value, "at": entry["at"]}
+    if target.mark_id is None:
+        version, write, audited = 1, _INSERT[dialect], _AUDITED_INSERT
+        params.update({name: entry[name] for name in _KEY})
+    else:
+        assert target.version is not None
+        version, write, audited = target.version + 1, _UPDATE, _AUDITED_UPDATE
+        params.update(mark_id=target.mark_id, read_version=target.version)
+    if dialect == "postgresql":  # one round trip for both
+        mark_id = connection.execute(audited, {**params, **audit.bound(entry)}).scalar()
+    else:
+        mark_id = connection.execute(write, params).scalar()
+        if mark_id is not None:
+            audit.append(entry)
+    return None if mark_id is None else MarkWritten(mark_id, version, value)
 
 
 def set_mark(

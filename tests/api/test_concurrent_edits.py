@@ -194,6 +194,104 @@ def test_the_etag_is_checked_under_the_rounds_lock(marking, monkeypatch):
     assert _listed(tablet, world)[world.all_contestants()[0]]["value"] == "85.00"
 
 
+@contextmanager
+def after_the_read(app, monkeypatch, other: Callable[[], Any]) -> Iterator[list[Any]]:
+    """Run `other` (another whole request, committed) after the next mark request has read the
+    mark under the round's lock and before it writes. Only PostgreSQL lets this happen: there
+    the writers of one round share its lock and each write is made only to the mark as read;
+    on SQLite the writer who read goes on alone until it commits."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite's writers take turns from the read to the commit")
+    from competition.services import marks as mark_service
+
+    real = mark_service._write
+    results: list[Any] = []
+
+    def writing(*args: Any, **kwargs: Any) -> Any:
+        if not results:
+            results.append(None)  # the other request's own write goes straight through
+            results[0] = other()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mark_service, "_write", writing)
+    yield results
+    monkeypatch.setattr(mark_service, "_write", real)
+
+
+def _trail(world: World) -> list[tuple[str | None, str]]:
+    entries = world.org.get(f"/events/{world.event_id}/audit")["entries"]
+    return [(e["old_value"], e["new_value"]) for e in entries if e["action"] == "mark.set"]
+
+
+def test_a_change_made_between_the_read_and_the_write_is_not_overwritten(app, marking, monkeypatch):
+    world, tablet, phone = marking
+    read = _put(tablet, _path(world), "80").headers["ETag"]
+    with after_the_read(
+        app, monkeypatch, lambda: _put(tablet, _path(world), "85", if_match=read)
+    ) as other:
+        refused = _put(phone, _path(world), "90", if_match=read)
+    assert other[0].status_code == 200
+    error = assert_error(refused, 409, "value")
+    assert error["code"] == "stale" and "85.00" in error["message"]
+    assert refused.headers["ETag"] == other[0].headers["ETag"]
+    assert _listed(tablet, world)[world.all_contestants()[0]]["value"] == "85.00"
+    assert _trail(world) == [(None, "80.00"), ("80.00", "85.00")]
+
+
+def test_without_a_condition_the_later_change_goes_over_the_earlier_one_audited(
+    app, marking, monkeypatch
+):
+    world, tablet, phone = marking
+    _put(tablet, _path(world), "80")
+    with after_the_read(app, monkeypatch, lambda: _put(tablet, _path(world), "85")) as other:
+        later = _put(phone, _path(world), "90")
+    assert other[0].status_code == 200 and later.status_code == 200
+    assert later.headers["ETag"].endswith('-3"')  # the third version: 80, 85, 90
+    assert _listed(tablet, world)[world.all_contestants()[0]]["value"] == "90.00"
+    assert _trail(world) == [(None, "80.00"), ("80.00", "85.00"), ("85.00", "90.00")]
+
+
+def test_a_mark_made_between_the_read_and_the_write_is_replaced_not_a_duplicate(
+    app, marking, monkeypatch
+):
+    """A tablet resending a new mark while the first send is being written: the second send
+    finds the mark made, and replaces it (200) instead of failing on the unique key (500)."""
+    world, tablet, phone = marking
+    with after_the_read(app, monkeypatch, lambda: _put(tablet, _path(world), "70")) as other:
+        resent = _put(phone, _path(world), "75")
+    assert other[0].status_code == 200
+    assert resent.status_code == 200, resent.get_data(as_text=True)
+    assert _listed(tablet, world)[world.all_contestants()[0]]["value"] == "75.00"
+    assert _trail(world) == [(None, "70.00"), ("70.00", "75.00")]
+
+
+def test_if_none_match_loses_to_a_mark_made_between_the_read_and_the_write(
+    app, marking, monkeypatch
+):
+    world, tablet, phone = marking
+    with after_the_read(app, monkeypatch, lambda: _put(tablet, _path(world), "70")) as other:
+        refused = _put(phone, _path(world), "75", if_none_match="*")
+    assert other[0].status_code == 200
+    error = assert_error(refused, 409, "value")
+    assert error["code"] == "stale" and "70.00" in error["message"]
+    assert _trail(world) == [(None, "70.00")]
+
+
+def test_a_mark_overtaken_at_every_try_is_refused_to_try_again(marking, monkeypatch):
+    """Each try finds the mark changed again by someone else: after a few, the judge is told
+    to try again (409) rather than kept waiting."""
+    from competition.services import marks as mark_service
+
+    world, tablet, _phone = marking
+    tries: list[Any] = []
+    monkeypatch.setattr(mark_service, "_write", lambda *args: tries.append(args))
+    error = assert_error(_put(tablet, _path(world), "80"), 409, None)
+    assert error["message"] == "该评分正被同时修改，请稍后重试"
+    assert len(tries) == mark_service._ATTEMPTS
+    monkeypatch.undo()
+    assert _put(tablet, _path(world), "80").status_code == 200
+
+
 # ---------------------------------------------------------------- tie rulings
 @pytest.fixture
 def tied(app, client) -> tuple[World, list[int]]:
