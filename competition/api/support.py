@@ -26,7 +26,7 @@ def _reject_constant(name: str) -> None:
 
 
 _NOT_SIGNED_IN = "请先登录（Authorization: Bearer <token>）"
-_TOKEN_INVALID = "登录已失效或令牌无效，请重新登录"
+TOKEN_INVALID = "登录已失效或令牌无效，请重新登录"
 
 
 def _bearer_token() -> str | None:
@@ -50,7 +50,7 @@ def current_user() -> User | None:
     if token is not None:
         found = user_service.user_for_token(token)
         if found is None:
-            raise Unauthorized(_TOKEN_INVALID)
+            raise Unauthorized(TOKEN_INVALID)
         user, g.api_token = found
         g.api_user_id = user.id
     g.api_user = user
@@ -64,14 +64,19 @@ def require_user() -> User:
     return user
 
 
-def require_bearer() -> user_service.Bearer:
-    """`require_user` for the mark entry: the caller's id and role, not their ORM object."""
+def require_token() -> str:
+    """The request's bearer token, unchecked; without one, a 401."""
     token = _bearer_token()
     if token is None:
         raise Unauthorized(_NOT_SIGNED_IN)
-    bearer = user_service.bearer_for_token(token)
+    return token
+
+
+def require_bearer() -> user_service.Bearer:
+    """`require_user` for the mark entry: the caller's id and role, not their ORM object."""
+    bearer = user_service.bearer_for_token(require_token())
     if bearer is None:
-        raise Unauthorized(_TOKEN_INVALID)
+        raise Unauthorized(TOKEN_INVALID)
     g.api_user_id = bearer.user_id
     return bearer
 

@@ -13,12 +13,14 @@ from werkzeug.http import quote_etag
 from competition import policy
 from competition.api import bp, schemas
 from competition.api.support import (
+    TOKEN_INVALID,
     current_user,
     if_match_tags,
     if_none_match_any,
     int_arg,
     load,
     require_bearer,
+    require_token,
     require_user,
     respond,
     results_request,
@@ -237,15 +239,23 @@ def _mark_request() -> tuple[dict[str, Any], set[str] | None, bool] | AppError:
 
 @bp.put("/events/<int:event_id>/rounds/<round_kind>/marks/<int:contestant_id>/<component_key>")
 def set_mark(event_id: int, round_kind: str, contestant_id: int, component_key: str) -> Response:
-    """The request a final sends most, so it reads no ORM object: the token's holder, then
-    under the round's lock one row with everything the rules look at (`locked_target`), then
-    the rules and the write (`marks.apply`, which the pages, appeals and second entry share).
-    The 404s and 403s are the same rules and words as every other view's."""
-    bearer = require_bearer()
+    """The request a final sends most, so it reads no ORM object: under the round's lock, one
+    row with the token's holder and everything the rules look at
+    (`locked_target_for_token`), then the rules and the write (`marks.apply`, which the
+    pages, appeals and second entry share). The 401s, 404s and 403s are the same rules and
+    words, in the same order, as every other view's."""
+    token = require_token()
     sent = _mark_request()  # before the lock: while it is held, the other writers wait
-    target = mark_service.locked_target(
-        event_id, round_kind, contestant_id, component_key, bearer.user_id
+    found = mark_service.locked_target_for_token(
+        token, event_id, round_kind, contestant_id, component_key
     )
+    if found is None:  # no such token (401), or no such round (a 404 below)
+        bearer, target = require_bearer(), None
+    else:
+        bearer, target = found
+        if bearer is None:
+            raise Unauthorized(TOKEN_INVALID)
+    g.api_user_id = bearer.user_id
     if target is None or target.contestant_id is None:
         event = contest_service.get_event(event_id)  # each raises its own 404, in order
         contest_service.get_round(event, round_kind)

@@ -26,7 +26,7 @@ from competition.models import (
     User,
 )
 from competition.models.contests import FINAL
-from competition.services import audit
+from competition.services import audit, users
 from competition.services.locking import begin_sqlite_write, lock_row
 
 
@@ -40,69 +40,77 @@ def lock_round(round_: Round, shared: bool = False) -> Round:
 _rounds, _contestants = Round.__table__, Contestant.__table__
 _assignments, _components = JudgeAssignment.__table__, Component.__table__
 _finalists, _sheets, _marks = Finalist.__table__, Sheet.__table__, Mark.__table__
-_judge = bindparam("judge_id")
 
-#: Everything the rules of one mark look at, in one prepared statement: the round (the row
-#: that is locked), the contestant, the judge's assignment, the component, whether the
-#: contestant is a finalist, the judge's sheet and the mark as it stands.
-_TARGET = (
-    select(
-        _rounds.c.id.label("round_id"),
-        _rounds.c.published_at,
-        _contestants.c.id.label("contestant_id"),
-        _contestants.c.number,
-        _contestants.c.unit_id.label("contestant_unit"),
-        _assignments.c.id.label("assignment_id"),
-        _assignments.c.unit_id.label("assigned_unit"),
-        _components.c.id.label("component_id"),
-        _components.c.name.label("component_name"),
-        _components.c.max_score,
-        _finalists.c.id.label("finalist_id"),
-        _sheets.c.signed_at,
-        _marks.c.id.label("mark_id"),
-        _marks.c.value,
-        _marks.c.version,
+
+def _target(judge: Any, rounds: Any = _rounds) -> Select[Any]:
+    """Everything the rules of one mark look at, in one statement: the round (the row that is
+    locked), the contestant, the judge's assignment, the component, whether the contestant is
+    a finalist, the judge's sheet and the mark as it stands; `judge` is the judge's id."""
+    return (
+        select(
+            _rounds.c.id.label("round_id"),
+            _rounds.c.published_at,
+            _contestants.c.id.label("contestant_id"),
+            _contestants.c.number,
+            _contestants.c.unit_id.label("contestant_unit"),
+            _assignments.c.id.label("assignment_id"),
+            _assignments.c.unit_id.label("assigned_unit"),
+            _components.c.id.label("component_id"),
+            _components.c.name.label("component_name"),
+            _components.c.max_score,
+            _finalists.c.id.label("finalist_id"),
+            _sheets.c.signed_at,
+            _marks.c.id.label("mark_id"),
+            _marks.c.value,
+            _marks.c.version,
+        )
+        .select_from(rounds)
+        .outerjoin(
+            _contestants,
+            and_(
+                _contestants.c.id == bindparam("contestant_id"),
+                _contestants.c.event_id == _rounds.c.event_id,
+            ),
+        )
+        .outerjoin(
+            _assignments,
+            and_(_assignments.c.event_id == _rounds.c.event_id, _assignments.c.user_id == judge),
+        )
+        .outerjoin(
+            _components,
+            and_(
+                _components.c.event_id == _rounds.c.event_id,
+                _components.c.key == bindparam("component_key"),
+            ),
+        )
+        .outerjoin(_finalists, _finalists.c.contestant_id == _contestants.c.id)
+        .outerjoin(
+            _sheets,
+            and_(
+                _sheets.c.round_id == _rounds.c.id,
+                _sheets.c.component_id == _components.c.id,
+                _sheets.c.judge_id == judge,
+            ),
+        )
+        .outerjoin(
+            _marks,
+            and_(
+                _marks.c.round_id == _rounds.c.id,
+                _marks.c.contestant_id == _contestants.c.id,
+                _marks.c.component_id == _components.c.id,
+                _marks.c.judge_id == judge,
+            ),
+        )
+        .where(_rounds.c.event_id == bindparam("in_event"), _rounds.c.kind == bindparam("in_kind"))
     )
-    .select_from(_rounds)
-    .outerjoin(
-        _contestants,
-        and_(
-            _contestants.c.id == bindparam("contestant_id"),
-            _contestants.c.event_id == _rounds.c.event_id,
-        ),
-    )
-    .outerjoin(
-        _assignments,
-        and_(_assignments.c.event_id == _rounds.c.event_id, _assignments.c.user_id == _judge),
-    )
-    .outerjoin(
-        _components,
-        and_(
-            _components.c.event_id == _rounds.c.event_id,
-            _components.c.key == bindparam("component_key"),
-        ),
-    )
-    .outerjoin(_finalists, _finalists.c.contestant_id == _contestants.c.id)
-    .outerjoin(
-        _sheets,
-        and_(
-            _sheets.c.round_id == _rounds.c.id,
-            _sheets.c.component_id == _components.c.id,
-            _sheets.c.judge_id == _judge,
-        ),
-    )
-    .outerjoin(
-        _marks,
-        and_(
-            _marks.c.round_id == _rounds.c.id,
-            _marks.c.contestant_id == _contestants.c.id,
-            _marks.c.component_id == _components.c.id,
-            _marks.c.judge_id == _judge,
-        ),
-    )
-    .where(_rounds.c.event_id == bindparam("in_event"), _rounds.c.kind == bindparam("in_kind"))
-)
+
+
+_TARGET = _target(bindparam("judge_id"))
+#: The same for the holder of a token, with the token's columns (`users.BEARER`): one
+#: statement where the token's lookup and the mark's were two round trips to the database.
+_BY_TOKEN = _target(users.BEARER_ID, users.join_bearer(_rounds)).add_columns(*users.BEARER)
 _TARGET_SHARED = _TARGET.with_for_update(read=True, of=_rounds)
+_BY_TOKEN_SHARED = _BY_TOKEN.with_for_update(read=True, of=_rounds)
 #: SQLite has no row locks: the transaction begins as the writer before anything is read
 #: (`locking.begin_sqlite_write`); inside a transaction already open, a no-op UPDATE of the
 #: round takes the database's write lock instead. The result-stamp triggers ignore it.
@@ -221,23 +229,12 @@ def locked_target(
     and `apply`'s write then succeeds only for the mark as it was read. On SQLite one writer
     at a time goes through, in turn (`locking.begin_sqlite_write`).
     """
-    connection = db.session.connection()
-    names = {"in_event": event_id, "in_kind": round_kind}
-    if connection.dialect.name == "postgresql":
-        statement = _TARGET_SHARED
-    else:
-        if not begin_sqlite_write(db.session()):
-            connection.execute(_SQLITE_ROUND_LOCK, names)
-        statement = _TARGET
-    row = connection.execute(
-        statement,
-        {
-            **names,
-            "contestant_id": contestant_id,
-            "component_key": component_key,
-            "judge_id": judge_id,
-        },
-    ).one_or_none()
+    row = _read_locked(
+        event_id,
+        round_kind,
+        {"contestant_id": contestant_id, "component_key": component_key, "judge_id": judge_id},
+        by_token=False,
+    )
     if row is None:
         return None
     return MarkTarget(
@@ -247,6 +244,56 @@ def locked_target(
         judge_id=judge_id,
         **row._asdict(),
     )
+
+
+_BEARER_NAMES = ("revoked_at", "expires_at", "active", "bearer_id", "bearer_role")
+
+
+def locked_target_for_token(
+    token: str, event_id: int, round_kind: str, contestant_id: int, component_key: str
+) -> tuple[users.Bearer | None, MarkTarget] | None:
+    """`locked_target` for the holder of `token`, who is read in the same statement: None
+    when there is no such round or no such token (the caller tells which), the bearer None
+    when the token does not open the API (the caller refuses it, 401, before anything else).
+
+    Why: the API's mark entry, the request a final sends most, read the token and then the
+    mark, a round trip each; now one (bench/load.py)."""
+    row = _read_locked(
+        event_id,
+        round_kind,
+        {
+            "contestant_id": contestant_id,
+            "component_key": component_key,
+            "token_hash": users.hash_token(token),
+        },
+        by_token=True,
+    )
+    if row is None:
+        return None
+    values = row._asdict()
+    for name in _BEARER_NAMES:
+        del values[name]
+    target = MarkTarget(
+        event_id=event_id,
+        round_kind=round_kind,
+        component_key=component_key,
+        judge_id=row.bearer_id,
+        **values,
+    )
+    return users.bearer_of(row), target
+
+
+def _read_locked(event_id: int, round_kind: str, params: dict[str, Any], *, by_token: bool) -> Any:
+    """The row of `_TARGET` (or `_BY_TOKEN`) under the round's lock, or None."""
+    connection = db.session.connection()
+    names = {"in_event": event_id, "in_kind": round_kind}
+    if connection.dialect.name == "postgresql":
+        statement = _BY_TOKEN_SHARED if by_token else _TARGET_SHARED
+    else:
+        if not begin_sqlite_write(db.session()):
+            connection.execute(_SQLITE_ROUND_LOCK, names)
+        statement = _BY_TOKEN if by_token else _TARGET
+    return connection.execute(statement, {**names, **params}).one_or_none()
 
 
 def range_message(component: Component) -> str:

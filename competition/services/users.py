@@ -7,9 +7,10 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import Join, bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -65,7 +66,8 @@ def authenticate(username: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password) else None
 
 
-def _hash_token(token: str) -> str:
+def hash_token(token: str) -> str:
+    """What the database keeps of a token (`token_hash`), never the token itself."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -78,7 +80,7 @@ class IssuedToken:
 def issue_token(user: User, ttl: timedelta) -> IssuedToken:
     """A fresh random token; the caller sees it once, the database keeps only its hash."""
     token = secrets.token_urlsafe(32)
-    record = ApiToken(user=user, token_hash=_hash_token(token), expires_at=utcnow() + ttl)
+    record = ApiToken(user=user, token_hash=hash_token(token), expires_at=utcnow() + ttl)
     db.session.add(record)
     db.session.flush()
     return IssuedToken(token=token, record=record)
@@ -92,7 +94,7 @@ def _token_usable(revoked_at: datetime | None, expires_at: datetime, active: boo
 def user_for_token(token: str) -> tuple[User, ApiToken] | None:
     record = db.session.scalar(
         select(ApiToken)
-        .where(ApiToken.token_hash == _hash_token(token))
+        .where(ApiToken.token_hash == hash_token(token))
         .options(joinedload(ApiToken.user))  # every API request: one query, not two
     )
     if record is None or not _token_usable(
@@ -111,11 +113,38 @@ class Bearer:
 
 
 _tokens, _users = ApiToken.__table__, User.__table__
+#: A token's holder and whether the token opens the API (`bearer_of`), as columns that
+#: another statement can read too: the mark entry reads them with the mark (services.marks).
+BEARER_ID = _users.c.id
+BEARER = (
+    _tokens.c.revoked_at,
+    _tokens.c.expires_at,
+    _users.c.active,
+    BEARER_ID.label("bearer_id"),
+    _users.c.role.label("bearer_role"),
+)
+
+
+def join_bearer(base: Any) -> Join:
+    """`base` joined to the token of the `token_hash` parameter and its holder."""
+    return base.join(_tokens, _tokens.c.token_hash == bindparam("token_hash")).join(
+        _users, _users.c.id == _tokens.c.user_id
+    )
+
+
 _BEARER = (
-    select(_tokens.c.revoked_at, _tokens.c.expires_at, _users.c.active, _users.c.id, _users.c.role)
-    .join(_users, _users.c.id == _tokens.c.user_id)
+    select(*BEARER)
+    .join_from(_tokens, _users, _users.c.id == _tokens.c.user_id)
     .where(_tokens.c.token_hash == bindparam("token_hash"))
 )
+
+
+def bearer_of(row: Any) -> Bearer | None:
+    """The holder of the token a row of `BEARER` columns describes; None when the token does
+    not open the API (revoked, expired, or its user deactivated)."""
+    if not _token_usable(row.revoked_at, row.expires_at, row.active):
+        return None
+    return Bearer(user_id=row.bearer_id, role=row.bearer_role)
 
 
 def bearer_for_token(token: str) -> Bearer | None:
@@ -123,10 +152,8 @@ def bearer_for_token(token: str) -> Bearer | None:
 
     Why: a judge's mark is the request a final sends most, and building ORM objects for the
     token and its user cost more than writing the mark itself (bench/load.py)."""
-    row = db.session.connection().execute(_BEARER, {"token_hash": _hash_token(token)}).one_or_none()
-    if row is None or not _token_usable(row.revoked_at, row.expires_at, row.active):
-        return None
-    return Bearer(user_id=row.id, role=row.role)
+    row = db.session.connection().execute(_BEARER, {"token_hash": hash_token(token)}).one_or_none()
+    return None if row is None else bearer_of(row)
 
 
 def revoke_token(record: ApiToken) -> None:

@@ -186,7 +186,7 @@ def test_the_etag_is_checked_under_the_rounds_lock(marking, monkeypatch):
         monkeypatch,
         "competition.services.marks",
         lambda: _put(tablet, _path(world), "85", if_match=read),
-        lock="locked_target",
+        lock="locked_target_for_token",
     ) as other:
         refused = _put(phone, _path(world), "90", if_match=read)
     assert other[0].status_code == 200

@@ -92,6 +92,45 @@ def test_refusals_come_in_the_contracts_order_with_the_usual_words(entry, client
     assert _put(panel, event, other, value="70.5").status_code == 200
 
 
+@pytest.mark.parametrize("spoil", ["unknown", "revoked", "expired", "deactivated"])
+def test_a_token_that_does_not_open_the_api_is_refused_before_anything_else(
+    app, entry, client, spoil
+):
+    """The token is read with the mark, in one statement: a token that does not open the
+    API is still a 401, before any 404 or 403, and writes nothing."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from competition.models import ApiToken
+    from competition.models.types import utcnow
+
+    world, judge_id, panel, _committee = entry
+    own = world.contestants[world.units[0]][0]
+    if spoil == "unknown":
+        panel = type(panel)(client, "not-a-token")
+    with app.app_context():
+        if spoil == "revoked":
+            db.session.execute(update(ApiToken).values(revoked_at=utcnow()))
+        elif spoil == "expired":
+            db.session.execute(update(ApiToken).values(expires_at=utcnow() - timedelta(1)))
+        elif spoil == "deactivated":
+            db.session.get(User, judge_id).active = False
+        db.session.commit()
+    for event, contestant, kind in (
+        (world.event_id, own, "preliminary"),
+        (999_999, own, "preliminary"),
+        (world.event_id, own, "semi"),
+        (world.event_id, 999_999, "preliminary"),
+    ):
+        error = assert_error(_put(panel, event, contestant, kind=kind), 401)
+        assert error["message"] == ("登录已失效或令牌无效，请重新登录"), (
+            f"{spoil}: {event}/{kind}/{contestant}"
+        )
+    with app.app_context():
+        assert db.session.scalars(select(Mark)).all() == []
+
+
 def test_a_put_is_logged_under_its_judge_and_audited(app, entry, caplog):
     world, judge_id, panel, _committee = entry
     contestant = world.all_contestants()[0]
