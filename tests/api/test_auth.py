@@ -340,3 +340,19 @@ def test_cli_duplicate_name_fails_clearly(app, client, runner):
     assert user_count(app, "boss") == 1
     # The existing account keeps its password and role.
     assert login(client, "boss", "longpassword1").get("/users/me")["role"] == "organiser"
+
+
+def test_the_api_neither_reads_nor_renews_the_pages_session_cookie(app, client):
+    """Signed in on the pages, the same browser calling the API is anonymous there: the API
+    knows bearer tokens only, and leaves the session cookie alone."""
+    from tests.web.console.support import organiser_pages
+
+    pages = organiser_pages(app, client)
+    assert client.get_cookie("session") is not None
+    assert pages.client.get("/console").status_code == 200  # signed in on the pages
+    response = client.get("/api/v1/users/me")
+    assert_error(response, 401)
+    assert "Set-Cookie" not in response.headers and "Cookie" not in response.vary
+    listed = client.get("/api/v1/contests")
+    assert listed.status_code == 200 and "Set-Cookie" not in listed.headers
+    assert client.get("/console").status_code == 200  # still signed in on the pages
