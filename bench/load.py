@@ -1,7 +1,8 @@
 """Mark entry under load: 50 concurrent judges submit 10,000 marks to gunicorn on loopback.
 
 Run on SQLite and on PostgreSQL (a throwaway cluster). In the same run, the same client load
-goes to a bare Flask endpoint that inserts one row (bench/baseline_app.py) as the baseline.
+goes to a bare Flask endpoint that inserts one row (bench/baseline_app.py) as the baseline,
+and, for reference, to the same endpoint inside the app (bench/app_row.py).
 Prints, next to the targets: lost or duplicated marks (0), 5xx responses (0), p95 latency
 (≤ 50 ms) with the 50 judges entering marks at a given pace (a mark every 2 s, 1 s and 0.5 s
 each), and throughput as a share of the baseline's (≥ 70 %).
@@ -277,6 +278,14 @@ def bench(label: str, url: str, baseline_url: str) -> None:
     finally:
         stop(baseline)
 
+    create_table(url)  # beside the marks, in the app's own database
+    inside_port = free_port()
+    inside_app = serve("app_row:app", url, inside_port)
+    try:
+        inside = load(inside_port, base_batches)
+    finally:
+        stop(inside_app)
+
     app = make_app(url)
     with app.app_context():
         stored = db.session.scalar(select(func.count(Mark.id)))
@@ -323,6 +332,12 @@ def bench(label: str, url: str, baseline_url: str) -> None:
     print(
         f"  gunicorn workers that died: {failures['app']}, baseline's {failures['baseline']}; "
         f"baseline rows stored {base_stored} of {expected}  (target 0, 0, all)"
+    )
+    print(
+        f"  for reference, no target: the baseline's insert served by the app itself (its "
+        f"request log, headers and hooks) {inside.throughput:.0f}/s = "
+        f"{inside.throughput / base.throughput:.0%} of the bare baseline; marks are "
+        f"{real.throughput / inside.throughput:.0%} of it"
     )
     verdict = "ok" if share >= TARGET_SHARE else "BELOW TARGET"
     print(
