@@ -55,6 +55,8 @@ PACED_MARKS = 20
 #: (25 marks/s from 50 judges), 0.5 s is faster than anyone types (100 marks/s offered).
 PACES = (2.0, 1.0, 0.5)
 TARGET_SHARE = 0.70
+#: The closed-loop load goes to the app, the baseline and the reference in this many turns.
+TURNS = 10
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 
 
@@ -65,6 +67,13 @@ class Run:
     errors: int = 0
     seconds: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, other: Run) -> None:
+        """`other`'s requests and time counted in this run's."""
+        self.latencies += other.latencies
+        self.statuses.update(other.statuses)
+        self.errors += other.errors
+        self.seconds += other.seconds
 
     @property
     def p95(self) -> float:
@@ -247,10 +256,27 @@ def bench(label: str, url: str, baseline_url: str) -> None:
                 batch.append((path, token, body))
         batches.append(batch)
 
-    port = free_port()
-    server = serve("wsgi:app", url, port)
+    base_batches = [[("/row", "", body) for _, _, body in batch] for batch in batches]
+    create_table(baseline_url)
+    create_table(url)  # for the reference: beside the marks, in the app's own database
+    servers: list[subprocess.Popen[bytes]] = []
     try:
-        real = load(port, batches)
+        port = free_port()  # each taken once the one before is bound
+        servers.append(serve("wsgi:app", url, port))
+        base_port = free_port()
+        servers.append(serve("baseline_app:app", baseline_url, base_port))
+        inside_port = free_port()
+        servers.append(serve("app_row:app", url, inside_port))
+        # Taken in turns, a tenth of the load each time, on servers all started beforehand:
+        # a machine whose speed drifts during the run (a shared virtual machine's does, by a
+        # third within minutes) then slows or speeds up the marks and their baseline alike,
+        # where, measured one after the other, the same code read 45 % to 85 % of its baseline.
+        real, base, inside = Run(), Run(), Run()
+        runs = [(real, port, batches), (base, base_port, base_batches)]
+        runs.append((inside, inside_port, base_batches))
+        for turn in range(TURNS):
+            for run, to, work in runs[turn % 3 :] + runs[: turn % 3]:
+                run.add(load(to, [batch[turn::TURNS] for batch in work]))
         # The same judges at a judge's pace: 50 people each entering a mark every `think`
         # seconds, replacing 20 marks each.
         paced = {}
@@ -268,23 +294,8 @@ def bench(label: str, url: str, baseline_url: str) -> None:
             ]
             paced[think] = load(port, paced_batches, think=think)
     finally:
-        stop(server)
-    create_table(baseline_url)
-    base_port = free_port()
-    baseline = serve("baseline_app:app", baseline_url, base_port)
-    try:
-        base_batches = [[("/row", "", body) for _, _, body in batch] for batch in batches]
-        base = load(base_port, base_batches)
-    finally:
-        stop(baseline)
-
-    create_table(url)  # beside the marks, in the app's own database
-    inside_port = free_port()
-    inside_app = serve("app_row:app", url, inside_port)
-    try:
-        inside = load(inside_port, base_batches)
-    finally:
-        stop(inside_app)
+        for server in servers:
+            stop(server)
 
     app = make_app(url)
     with app.app_context():

@@ -12,6 +12,24 @@ from competition.models import AuditEntry, User
 from competition.models.types import utcnow
 
 _INSERT = insert(AuditEntry.__table__)
+#: The columns `entry` gives values to, in order.
+COLUMNS = (
+    "at",
+    "action",
+    "actor_id",
+    "event_id",
+    "round_id",
+    "contestant_id",
+    "component_id",
+    "judge_id",
+    "old_value",
+    "new_value",
+    "reason",
+    "details",
+)
+#: Not the columns' own names: a DML statement that a parameter of its table's column name
+#: reaches sets that column with it.
+_BOUND = "audit_"
 
 
 def record(
@@ -28,7 +46,7 @@ def record(
     reason: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    entry = AuditEntry(
+    added = AuditEntry(
         action=action,
         actor_id=actor.id if actor else None,
         event_id=event_id,
@@ -41,8 +59,8 @@ def record(
         reason=reason,
         details=details,
     )
-    db.session.add(entry)
-    return entry
+    db.session.add(added)
+    return added
 
 
 def entry(
@@ -83,23 +101,6 @@ def append(values: dict[str, Any]) -> None:
     db.session.connection().execute(_INSERT, {name: values[name] for name in COLUMNS})
 
 
-#: The columns `entry` gives values to, in order.
-COLUMNS = (
-    "at",
-    "action",
-    "actor_id",
-    "event_id",
-    "round_id",
-    "contestant_id",
-    "component_id",
-    "judge_id",
-    "old_value",
-    "new_value",
-    "reason",
-    "details",
-)
-
-
 def insert_for_each(written: CTE) -> Insert:
     """An INSERT of one audit entry for each row `written` returns, the entry's values bound
     as `bound(entry(...))` names them: on PostgreSQL, a CTE of the statement that writes the
@@ -114,11 +115,6 @@ def insert_for_each(written: CTE) -> Insert:
         )
     )
     return insert(table).from_select(list(COLUMNS), values.select_from(written))
-
-
-#: Not the columns' own names: a DML statement that a parameter of its table's column name
-#: reaches sets that column with it.
-_BOUND = "audit_"
 
 
 def bound(values: dict[str, Any]) -> dict[str, Any]:

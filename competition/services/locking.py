@@ -29,8 +29,9 @@ class WriterTurn:
     Why: SQLite lets one writer in at a time, and one that finds the database locked sleeps in
     its busy handler, 1, 2, 5, 10 ms and longer, before it looks again. A mark holds the lock
     for well under a millisecond, so under a final's load the lock lay idle more than half the
-    time while the other gunicorn workers slept (bench/load.py: 37-48 % of a bare insert's
-    throughput; with turns, 60-68 %). An advisory `flock` on a file beside the database
+    time while the other gunicorn workers slept (bench/load.py, then measuring the two one
+    after the other: 37-48 % of a bare insert's throughput; with turns, 60-68 %). An advisory
+    `flock` on a file beside the database
     queues them in the kernel instead. SQLite's own lock stays what guards the data: the turn
     only orders the writers that take it (`begin_sqlite_write`), and a writer that skips it
     still gets SQLite's usual waiting. The kernel drops the lock of a process that dies, even
