@@ -246,7 +246,7 @@ def locked_target(
     )
 
 
-_BEARER_NAMES = ("revoked_at", "expires_at", "active", "bearer_id", "bearer_role")
+_BEARER_NAMES = tuple(column.name for column in users.BEARER)
 
 
 def locked_target_for_token(
