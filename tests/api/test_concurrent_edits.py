@@ -11,7 +11,7 @@ it cannot.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import pytest
@@ -194,28 +194,15 @@ def test_the_etag_is_checked_under_the_rounds_lock(marking, monkeypatch):
     assert _listed(tablet, world)[world.all_contestants()[0]]["value"] == "85.00"
 
 
-@contextmanager
-def after_the_read(app, monkeypatch, other: Callable[[], Any]) -> Iterator[list[Any]]:
-    """Run `other` (another whole request, committed) after the next mark request has read the
-    mark under the round's lock and before it writes. Only PostgreSQL lets this happen: there
-    the writers of one round share its lock and each write is made only to the mark as read;
-    on SQLite the writer who read goes on alone until it commits."""
+def after_the_read(app, monkeypatch, other: Callable[[], Any]) -> AbstractContextManager[list[Any]]:
+    """`interleave` at the write: run `other` (another whole request, committed) after the next
+    mark request has read the mark under the round's lock and before it writes. Only
+    PostgreSQL lets this happen: there the writers of one round share its lock and each write
+    is made only to the mark as read; on SQLite the writer who read goes on alone until it
+    commits."""
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         pytest.skip("SQLite's writers take turns from the read to the commit")
-    from competition.services import marks as mark_service
-
-    real = mark_service._write
-    results: list[Any] = []
-
-    def writing(*args: Any, **kwargs: Any) -> Any:
-        if not results:
-            results.append(None)  # the other request's own write goes straight through
-            results[0] = other()
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(mark_service, "_write", writing)
-    yield results
-    monkeypatch.setattr(mark_service, "_write", real)
+    return interleave(monkeypatch, "competition.services.marks", other, lock="_write")
 
 
 def _trail(world: World) -> list[tuple[str | None, str]]:
