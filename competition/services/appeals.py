@@ -37,6 +37,7 @@ from competition.models.types import utcnow
 from competition.services import audit, publication
 from competition.services import judging as judging_service
 from competition.services import marks as mark_service
+from competition.services.locking import lock_row
 
 MAX_NAME = 100
 MAX_TEXT = 2000
@@ -171,7 +172,13 @@ def decide_appeal(
     actor: User,
 ) -> Appeal:
     """Record the ruling; an upheld appeal may change marks, each through `set_mark`, and each
-    changed mark's sheet goes back to unsigned."""
+    changed mark's sheet goes back to unsigned.
+
+    The round is locked first, and the appeal read again under it: two organisers deciding
+    the same appeal at once would otherwise both find it undecided and both change its marks,
+    and two decisions changing the same marks in opposite orders could deadlock."""
+    mark_service.lock_round(appeal.round)
+    appeal = lock_row(Appeal, appeal)
     if appeal.decided:
         raise Conflict("该申诉已有处理结果，不能再次处理")
     if outcome not in APPEAL_OUTCOMES:

@@ -147,3 +147,47 @@ def test_no_score_changes_by_appeal_once_the_notice_period_is_over(judging, app)
     assert "公示期已满" in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Appeal, int(appeal_url.rsplit("/", 1)[1])).outcome is None
+
+
+def test_two_organisers_deciding_one_appeal_at_once_record_one_decision(judging, app, monkeypatch):
+    """The other organiser's decision is made while this one's is on its way: this one is
+    told the appeal has been decided, and changes nothing (never both applied)."""
+    from tests.api.test_concurrent_edits import interleave
+
+    org, _chief = _published_and_signed(judging)
+    contestant = judging.world.contestants[judging.world.units[0]][0]
+    appeal_url = _file(org, judging, contestant).headers["Location"]
+    other = judging.session("org")
+    field = f"mark-{judging.users['unit1']}-"
+    theory_field = next(
+        name
+        for name in re.findall(r'name="(mark-\d+-\d+)"', org.get(appeal_url))
+        if name.startswith(field)
+    )
+    with interleave(
+        monkeypatch,
+        "competition.services.marks",
+        lambda: other.post(
+            appeal_url + "/decide",
+            {"outcome": "upheld", "reason": "核对原始记录", theory_field: "91"},
+        ),
+    ) as decided:
+        later = org.post(
+            appeal_url + "/decide",
+            {"outcome": "upheld", "reason": "另一份处理意见", theory_field: "95"},
+            422,
+        )
+    assert decided, "the other decision did not run in between"
+    assert "该申诉已有处理结果" in later.get_data(as_text=True)
+    with app.app_context():
+        changes = db.session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "mark.set", AuditEntry.contestant_id == contestant
+            )
+        ).all()
+        by_appeal = [c for c in changes if c.details]
+        assert [(c.new_value, c.reason) for c in by_appeal] == [
+            (91, "申诉处理（张伟东，第 1 号）：核对原始记录")
+        ]
+        appeal = db.session.scalars(select(Appeal)).one()
+        assert appeal.outcome_reason == "核对原始记录"
