@@ -313,7 +313,11 @@ def bench(label: str, url: str, baseline_url: str) -> None:
         base_stored = connection.scalar(select(func.count()).select_from(rows))
     base_engine.dispose()
     expected = JUDGES * CONTESTANTS * len(COMPONENTS)
-    failures = {"app": worker_failures(port), "baseline": worker_failures(base_port)}
+    failures = {
+        "app": worker_failures(port),
+        "baseline": worker_failures(base_port),
+        "reference": worker_failures(inside_port),
+    }
     server_errors = sum(n for status, n in real.statuses.items() if status >= 500)
     share = real.throughput / base.throughput
     print(
@@ -341,8 +345,9 @@ def bench(label: str, url: str, baseline_url: str) -> None:
             f"median {statistics.median(run.latencies) * 1000:.1f} ms; 5xx {paced_errors}"
         )
     print(
-        f"  gunicorn workers that died: {failures['app']}, baseline's {failures['baseline']}; "
-        f"baseline rows stored {base_stored} of {expected}  (target 0, 0, all)"
+        f"  gunicorn workers that died: {failures['app']}, baseline's {failures['baseline']}, "
+        f"reference's {failures['reference']}; "
+        f"baseline rows stored {base_stored} of {expected}  (target 0, 0, 0, all)"
     )
     print(
         f"  for reference, no target: the baseline's insert served by the app itself (its "
