@@ -59,10 +59,10 @@ run: migrate
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check competition tests
+	$(BIN)/ruff format --check .
 
 format: install
-	$(BIN)/ruff format competition tests
+	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 test: install lint
