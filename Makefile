@@ -68,8 +68,9 @@ format: install
 test: install lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# The benchmarks, each printing its figures next to its target (bench/baseline_app.py is the
-# load benchmark's bare endpoint, served by it, not a benchmark of its own).
+# The benchmarks, each printing its figures next to its target (bench/baseline_app.py,
+# app_row.py and mark_floor.py are the load benchmark's baseline and references, served by it,
+# not benchmarks of their own).
 BENCHES := bench/load.py bench/rankings.py bench/documents.py
 bench: install
 	@for script in $(BENCHES); do echo "== $$script"; $(BIN)/python "$$script" || exit 1; done

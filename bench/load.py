@@ -2,7 +2,8 @@
 
 Run on SQLite and on PostgreSQL (a throwaway cluster). In the same run, the same client load
 goes to a bare Flask endpoint that inserts one row (bench/baseline_app.py) as the baseline,
-and, for reference, to the same endpoint inside the app (bench/app_row.py).
+and, for reference, to the same endpoint inside the app (bench/app_row.py) and to the least a
+correct mark must do, in a bare Flask app (bench/mark_floor.py).
 Prints, next to the targets: lost or duplicated marks (0), 5xx responses (0), p95 latency
 (≤ 50 ms) with the 50 judges entering marks at a given pace (a mark every 2 s, 1 s and 0.5 s
 each), and throughput as a share of the baseline's (≥ 70 %).
@@ -36,7 +37,7 @@ from baseline_app import create_table, engine_for, rows  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from competition.extensions import db  # noqa: E402
-from competition.models import Mark  # noqa: E402
+from competition.models import AuditEntry, Mark  # noqa: E402
 from competition.services import contests, users  # noqa: E402
 from tests.conftest import _create_database, make_app, migrate_to_head  # noqa: E402
 from tests.pgcluster import PostgresCluster, free_port  # noqa: E402
@@ -55,7 +56,7 @@ PACED_MARKS = 20
 #: (25 marks/s from 50 judges), 0.5 s is faster than anyone types (100 marks/s offered).
 PACES = (2.0, 1.0, 0.5)
 TARGET_SHARE = 0.70
-#: The closed-loop load goes to the app, the baseline and the reference in this many turns.
+#: The closed-loop load goes to the app, the baseline and the references in this many turns.
 TURNS = 10
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 
@@ -244,7 +245,8 @@ def value_for(judge: int, contestant: int, component: int) -> Decimal:
     return Decimal((judge * 7 + contestant * 13 + component * 29) % 10000) / 100
 
 
-def bench(label: str, url: str, baseline_url: str) -> None:
+def mark_requests(url: str) -> list[list[tuple[str, str, bytes]]]:
+    """An event prepared in the database at `url`, and each judge's 200 marks of it."""
     event_id, tokens, ids = prepare(url)
     batches = []
     for judge, token in enumerate(tokens):
@@ -255,6 +257,31 @@ def bench(label: str, url: str, baseline_url: str) -> None:
                 path = f"/api/v1/events/{event_id}/rounds/preliminary/marks/{contestant}/{key}"
                 batch.append((path, token, body))
         batches.append(batch)
+    return batches
+
+
+def count_marks(url: str) -> tuple[int, int, int]:
+    """The marks stored at `url`, how many of them are distinct, and their audit entries."""
+    app = make_app(url)
+    with app.app_context():
+        stored = db.session.scalar(select(func.count(Mark.id)))
+        distinct = db.session.scalar(
+            select(func.count()).select_from(
+                select(Mark.round_id, Mark.contestant_id, Mark.component_id, Mark.judge_id)
+                .distinct()
+                .subquery()
+            )
+        )
+        audited = db.session.scalar(
+            select(func.count(AuditEntry.id)).where(AuditEntry.action == "mark.set")
+        )
+        db.engine.dispose()
+    return stored or 0, distinct or 0, audited or 0
+
+
+def bench(label: str, url: str, baseline_url: str, floor_url: str) -> None:
+    batches = mark_requests(url)
+    floor_batches = mark_requests(floor_url)  # its own event: the app's marks stay the app's
 
     base_batches = [[("/row", "", body) for _, _, body in batch] for batch in batches]
     create_table(baseline_url)
@@ -267,15 +294,18 @@ def bench(label: str, url: str, baseline_url: str) -> None:
         servers.append(serve("baseline_app:app", baseline_url, base_port))
         inside_port = free_port()
         servers.append(serve("app_row:app", url, inside_port))
+        floor_port = free_port()
+        servers.append(serve("mark_floor:app", floor_url, floor_port))
         # Taken in turns, a tenth of the load each time, on servers all started beforehand:
         # a machine whose speed drifts during the run (a shared virtual machine's does, by a
         # third within minutes) then slows or speeds up the marks and their baseline alike,
         # where, measured one after the other, the same code read 45 % to 85 % of its baseline.
-        real, base, inside = Run(), Run(), Run()
+        real, base, inside, floor = Run(), Run(), Run(), Run()
         runs = [(real, port, batches), (base, base_port, base_batches)]
-        runs.append((inside, inside_port, base_batches))
+        runs += [(inside, inside_port, base_batches), (floor, floor_port, floor_batches)]
         for turn in range(TURNS):
-            for run, to, work in runs[turn % 3 :] + runs[: turn % 3]:
+            first = turn % len(runs)
+            for run, to, work in runs[first:] + runs[:first]:
                 run.add(load(to, [batch[turn::TURNS] for batch in work]))
         # The same judges at a judge's pace: 50 people each entering a mark every `think`
         # seconds, replacing 20 marks each.
@@ -297,17 +327,8 @@ def bench(label: str, url: str, baseline_url: str) -> None:
         for server in servers:
             stop(server)
 
-    app = make_app(url)
-    with app.app_context():
-        stored = db.session.scalar(select(func.count(Mark.id)))
-        distinct = db.session.scalar(
-            select(func.count()).select_from(
-                select(Mark.round_id, Mark.contestant_id, Mark.component_id, Mark.judge_id)
-                .distinct()
-                .subquery()
-            )
-        )
-        db.engine.dispose()
+    stored, distinct, _audited = count_marks(url)
+    floor_stored, floor_distinct, floor_audited = count_marks(floor_url)
     base_engine = engine_for(baseline_url)
     with base_engine.connect() as connection:
         base_stored = connection.scalar(select(func.count()).select_from(rows))
@@ -317,6 +338,7 @@ def bench(label: str, url: str, baseline_url: str) -> None:
         "app": worker_failures(port),
         "baseline": worker_failures(base_port),
         "reference": worker_failures(inside_port),
+        "floor": worker_failures(floor_port),
     }
     server_errors = sum(n for status, n in real.statuses.items() if status >= 500)
     share = real.throughput / base.throughput
@@ -346,14 +368,22 @@ def bench(label: str, url: str, baseline_url: str) -> None:
         )
     print(
         f"  gunicorn workers that died: {failures['app']}, baseline's {failures['baseline']}, "
-        f"reference's {failures['reference']}; "
-        f"baseline rows stored {base_stored} of {expected}  (target 0, 0, 0, all)"
+        f"references' {failures['reference']} and {failures['floor']}; "
+        f"baseline rows stored {base_stored} of {expected}; least mark's marks stored "
+        f"{floor_distinct} of {expected}, {floor_stored - floor_distinct} doubled, "
+        f"{floor_audited} audited, answers {dict(floor.statuses)}  (target 0, 0, 0, 0, all)"
     )
     print(
         f"  for reference, no target: the baseline's insert served by the app itself (its "
         f"request log, headers and hooks) {inside.throughput:.0f}/s = "
         f"{inside.throughput / base.throughput:.0%} of the bare baseline; marks are "
         f"{real.throughput / inside.throughput:.0%} of it"
+    )
+    print(
+        f"  for reference, no target: the least a correct mark must do, in a bare Flask app "
+        f"(the app's statements, nothing around them) {floor.throughput:.0f}/s = "
+        f"{floor.throughput / base.throughput:.0%} of the bare baseline; marks are "
+        f"{real.throughput / floor.throughput:.0%} of it"
     )
     verdict = "ok" if share >= TARGET_SHARE else "BELOW TARGET"
     print(
@@ -364,13 +394,19 @@ def bench(label: str, url: str, baseline_url: str) -> None:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        bench("SQLite", f"sqlite:///{folder}/load.sqlite3", f"sqlite:///{folder}/base.sqlite3")
+        bench(
+            "SQLite",
+            f"sqlite:///{folder}/load.sqlite3",
+            f"sqlite:///{folder}/base.sqlite3",
+            f"sqlite:///{folder}/floor.sqlite3",
+        )
     cluster = PostgresCluster().start()
     try:
         bench(
             "PostgreSQL",
             _create_database(cluster.url(), "load"),
             _create_database(cluster.url(), "baseline"),
+            _create_database(cluster.url(), "floor"),
         )
     finally:
         cluster.stop()

@@ -50,7 +50,8 @@ def marking_refusal(
     contestant_unit: int | object | None = _UNASKED,
 ) -> str | None:
     """Why a judge may not mark (a 403's message), or None: the rule itself, on plain values,
-    so the API's mark entry can apply it to the one row it reads (`services.marks.read_target`).
+    so the API's mark entry can apply it to the one row it reads
+    (`services.marks.locked_target_for_token`).
 
     `assigned_unit` is the unit of the judge's assignment to the event (None for the contest's
     own panel), or `NOT_ASSIGNED`. Only a judge assigned to the event marks it; a unit's
