@@ -1,12 +1,12 @@
 """For reference beside the baseline: the least a correct mark must do, in a bare Flask app.
 
-The same route as the API's mark entry, and the app's own statements (`services.marks`'
-module-private ones, borrowed on purpose: a copy could drift from them), so the database does
-for each mark exactly what it does for the app's: the token's holder and everything the rules
-look at, read in one statement under the round's lock; the mark written only as it was read,
-with its audit entry (on PostgreSQL in the same statement); one commit. Around that, nothing:
-no request log, no security headers, no rate limiter or sign-in hooks, no Flask-SQLAlchemy
-session, no marshmallow, no error shapes, only the refusals a correct mark cannot skip.
+The same route as the API's mark entry, and the app's own statements and rules
+(`services.marks`' module-private ones, borrowed on purpose: copies could drift from them), so
+the database does for each mark exactly what it does for the app's: the token's holder and
+everything the rules look at, read in one statement under the round's lock; the mark written
+only as it was read, with its audit entry (on PostgreSQL in the same statement); one commit.
+Around that, nothing: no request log, no security headers, no rate limiter or sign-in hooks,
+no Flask-SQLAlchemy session, no marshmallow, no error shapes, no second try when overtaken.
 bench/load.py prints its throughput without a target, as a share of the bare insert's: a
 ceiling for the app's marks, which do all of this and more, on the same machine.
 """
@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # The app's connection settings (WAL, busy timeout) apply to every engine once imported.
 import competition.extensions  # noqa: F401
 from competition import policy
+from competition.errors import AppError
 from competition.models import Role
-from competition.models.contests import FINAL
 from competition.services import audit, marks, users
 from competition.services.locking import writer_turn
 
@@ -70,42 +70,43 @@ def put_mark(
             else:
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
                 row = connection.execute(marks._BY_TOKEN, params).one_or_none()
-            bearer = None if row is None else users.bearer_of(row)
+            if row is None:
+                abort(401)
+            bearer, target = marks._bearer_and_target(row, event_id, kind, key)
             if bearer is None:
                 abort(401)
-            if row.contestant_id is None or row.component_id is None:
+            if target.contestant_id is None or target.component_id is None:
                 abort(404)
-            judges = bearer.role == Role.JUDGE and row.assignment_id is not None
-            assigned = row.assigned_unit if judges else policy.NOT_ASSIGNED
-            if policy.marking_refusal(assigned, kind, row.contestant_unit):
+            judges = bearer.role == Role.JUDGE and target.assignment_id is not None
+            assigned = target.assigned_unit if judges else policy.NOT_ASSIGNED
+            if policy.marking_refusal(assigned, kind, target.contestant_unit):
                 abort(403)
-            if not 0 <= value <= row.max_score or value != value.quantize(Decimal("0.01")):
-                abort(422)
-            if kind == FINAL and row.finalist_id is None:
-                abort(422)
-            if row.published_at is not None or row.signed_at is not None:
-                abort(409)
-            if row.mark_id is not None and row.value == value:
-                return _answer(row, contestant_id, key, value, row.mark_id, row.version)
+            try:  # the app's rules, as `marks.apply` checks them
+                marks._check(target, value, False, None, False)
+            except AppError as refusal:
+                abort(refusal.status)
+            if target.mark_id is not None and target.value == value:
+                return _answer(bearer, contestant_id, key, value, target.mark_id, target.version)
             entry = audit.entry(
                 "mark.set",
-                row.bearer_id,
+                bearer.user_id,
                 event_id=event_id,
-                round_id=row.round_id,
+                round_id=target.round_id,
                 contestant_id=contestant_id,
-                component_id=row.component_id,
-                judge_id=row.bearer_id,
-                old_value=row.value,
+                component_id=target.component_id,
+                judge_id=bearer.user_id,
+                old_value=target.value,
                 new_value=value,
             )
             values: dict[str, Any] = {"value": value, "at": entry["at"]}
-            if row.mark_id is None:
+            if target.mark_id is None:
                 version, write = 1, marks._INSERT[engine.dialect.name]
                 audited = marks._AUDITED_INSERT
                 values.update({name: entry[name] for name in marks._KEY})
             else:
-                version, write, audited = row.version + 1, marks._UPDATE, marks._AUDITED_UPDATE
-                values.update(mark_id=row.mark_id, read_version=row.version)
+                version, write = target.version + 1, marks._UPDATE
+                audited = marks._AUDITED_UPDATE
+                values.update(mark_id=target.mark_id, read_version=target.version)
             if POSTGRESQL:
                 mark_id = connection.execute(audited, {**values, **audit.bound(entry)}).scalar()
             else:
@@ -117,16 +118,16 @@ def put_mark(
     finally:
         if turn is not None:
             turn.give_back()
-    return _answer(row, contestant_id, key, value, mark_id, version)
+    return _answer(bearer, contestant_id, key, value, mark_id, version)
 
 
 def _answer(
-    row: Any, contestant_id: int, key: str, value: Decimal, mark_id: int, version: int
+    bearer: users.Bearer, contestant_id: int, key: str, value: Decimal, mark_id: int, version: int
 ) -> tuple[dict[str, Any], int, dict[str, str]]:
     body = {
         "contestant_id": contestant_id,
         "component": key,
-        "judge_id": row.bearer_id,
+        "judge_id": bearer.user_id,
         "value": f"{value:f}",
     }
     return body, 200, {"ETag": f'"{mark_id}-{version}"'}

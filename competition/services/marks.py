@@ -268,8 +268,13 @@ def locked_target_for_token(
         },
         by_token=True,
     )
-    if row is None:
-        return None
+    return None if row is None else _bearer_and_target(row, event_id, round_kind, component_key)
+
+
+def _bearer_and_target(
+    row: Any, event_id: int, round_kind: str, component_key: str
+) -> tuple[users.Bearer | None, MarkTarget]:
+    """A row of `_BY_TOKEN` as the token's holder and the mark's situation."""
     values = row._asdict()
     for name in _BEARER_NAMES:
         del values[name]
