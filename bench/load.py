@@ -381,7 +381,7 @@ def bench(label: str, url: str, baseline_url: str, floor_url: str) -> None:
     )
     print(
         f"  for reference, no target: the least a correct mark must do, in a bare Flask app "
-        f"(the app's statements, nothing around them) {floor.throughput:.0f}/s = "
+        f"(the app's statements and rules, nothing around them) {floor.throughput:.0f}/s = "
         f"{floor.throughput / base.throughput:.0%} of the bare baseline; marks are "
         f"{real.throughput / floor.throughput:.0%} of it"
     )
