@@ -31,11 +31,11 @@ class WriterTurn:
     for well under a millisecond, so under a final's load the lock lay idle more than half the
     time while the other gunicorn workers slept (bench/load.py, then measuring the two one
     after the other: 37-48 % of a bare insert's throughput; with turns, 60-68 %). An advisory
-    `flock` on a file beside the database
-    queues them in the kernel instead. SQLite's own lock stays what guards the data: the turn
-    only orders the writers that take it (`begin_sqlite_write`), and a writer that skips it
-    still gets SQLite's usual waiting. The kernel drops the lock of a process that dies, even
-    by SIGKILL, so a killed worker cannot hold up the others.
+    `flock` on a file beside the database queues them in the kernel instead. SQLite's own
+    lock stays what guards the data: the turn only orders the writers that take it
+    (`begin_sqlite_write`), and a writer that skips it still gets SQLite's usual waiting. The
+    kernel drops the lock of a process that dies, even by SIGKILL, so a killed worker cannot
+    hold up the others.
     """
 
     def __init__(self, path: str) -> None:
