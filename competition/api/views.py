@@ -255,7 +255,7 @@ def set_mark(event_id: int, round_kind: str, contestant_id: int, component_key: 
         bearer, target = found
         if bearer is None:
             raise Unauthorized(TOKEN_INVALID)
-    g.api_user_id = bearer.user_id
+        g.api_user_id = bearer.user_id  # for the request log (`require_bearer` notes its own)
     if target is None or target.contestant_id is None:
         event = contest_service.get_event(event_id)  # each raises its own 404, in order
         contest_service.get_round(event, round_kind)
