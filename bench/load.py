@@ -67,6 +67,8 @@ class Run:
     statuses: Counter[int] = field(default_factory=Counter)
     errors: int = 0
     seconds: float = 0.0
+    #: Processor seconds spent while the run went on, by whom (`usage`).
+    cpu: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, other: Run) -> None:
@@ -75,6 +77,12 @@ class Run:
         self.statuses.update(other.statuses)
         self.errors += other.errors
         self.seconds += other.seconds
+        self.cpu.update(other.cpu)
+
+    def cpu_line(self) -> str:
+        """Milliseconds of processor time per request, by whom."""
+        names = [name for name in USAGE if name in self.cpu or name != "database"]
+        return "/".join(f"{self.cpu[name] / len(self.latencies) * 1000:.2f}" for name in names)
 
     @property
     def p95(self) -> float:
@@ -83,6 +91,48 @@ class Run:
     @property
     def throughput(self) -> float:
         return len(self.latencies) / self.seconds
+
+
+#: Who spends the processor time of a run (`usage`), in the order they are printed.
+USAGE = ("server", "database", "load generator", "cores idle")
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def usage(server: int, database: int | None) -> Counter[str]:
+    """Processor seconds so far (Linux's /proc) of the gunicorn whose process group is `server`,
+    of the PostgreSQL server whose postmaster is `database`, of this load generator, and the
+    seconds the cores lay idle (waiting for a disk included).
+
+    Why: the throughputs alone do not say where the time went. All of them share the same
+    two cores, so a request's cost is its server's processor time and its database's, plus
+    what the generator spends sending it, plus whatever lock or disk left a core idle."""
+    server_seconds = database_seconds = 0.0
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / _TICKS  # utime + stime
+        if int(fields[2]) == server:  # the process group: the master and its workers
+            server_seconds += seconds
+        elif database is not None and database in (int(name), int(fields[1])):
+            database_seconds += seconds
+    generator = os.times()
+    with open("/proc/stat") as stat:
+        cores = [int(n) for n in stat.readline().split()[1:]]
+    found = Counter(
+        {
+            "server": server_seconds,
+            "load generator": generator.user + generator.system,
+            "cores idle": (cores[3] + cores[4]) / _TICKS,  # idle + iowait
+        }
+    )
+    if database is not None:
+        found["database"] = database_seconds
+    return found
 
 
 def prepare(url: str) -> tuple[int, list[str], list[int]]:
@@ -279,7 +329,9 @@ def count_marks(url: str) -> tuple[int, int, int]:
     return stored or 0, distinct or 0, audited or 0
 
 
-def bench(label: str, url: str, baseline_url: str, floor_url: str) -> None:
+def bench(
+    label: str, url: str, baseline_url: str, floor_url: str, database: int | None = None
+) -> None:
     batches = mark_requests(url)
     floor_batches = mark_requests(floor_url)  # its own event: the app's marks stay the app's
 
@@ -301,12 +353,17 @@ def bench(label: str, url: str, baseline_url: str, floor_url: str) -> None:
         # third within minutes) then slows or speeds up the marks and their baseline alike,
         # where, measured one after the other, the same code read 45 % to 85 % of its baseline.
         real, base, inside, floor = Run(), Run(), Run(), Run()
-        runs = [(real, port, batches), (base, base_port, base_batches)]
-        runs += [(inside, inside_port, base_batches), (floor, floor_port, floor_batches)]
+        runs = [(real, servers[0], port, batches), (base, servers[1], base_port, base_batches)]
+        runs += [(inside, servers[2], inside_port, base_batches)]
+        runs += [(floor, servers[3], floor_port, floor_batches)]
         for turn in range(TURNS):
             first = turn % len(runs)
-            for run, to, work in runs[first:] + runs[:first]:
-                run.add(load(to, [batch[turn::TURNS] for batch in work]))
+            for run, server, to, work in runs[first:] + runs[:first]:
+                before = usage(server.pid, database)
+                done = load(to, [batch[turn::TURNS] for batch in work])
+                done.cpu = usage(server.pid, database)
+                done.cpu.subtract(before)
+                run.add(done)
         # The same judges at a judge's pace: 50 people each entering a mark every `think`
         # seconds, replacing 20 marks each.
         paced = {}
@@ -385,6 +442,12 @@ def bench(label: str, url: str, baseline_url: str, floor_url: str) -> None:
         f"{floor.throughput / base.throughput:.0%} of the bare baseline; marks are "
         f"{real.throughput / floor.throughput:.0%} of it"
     )
+    who = "/".join(name for name in USAGE if name in real.cpu or name != "database")
+    print(
+        f"  for reference, no target: processor time per request in ms ({who}; two cores): "
+        f"marks {real.cpu_line()}, bare baseline {base.cpu_line()}, baseline in the app "
+        f"{inside.cpu_line()}, least mark {floor.cpu_line()}"
+    )
     verdict = "ok" if share >= TARGET_SHARE else "BELOW TARGET"
     print(
         f"  throughput {real.throughput:.0f}/s vs baseline {base.throughput:.0f}/s "
@@ -407,6 +470,7 @@ def main() -> None:
             _create_database(cluster.url(), "load"),
             _create_database(cluster.url(), "baseline"),
             _create_database(cluster.url(), "floor"),
+            int((cluster.data / "postmaster.pid").read_text().split()[0]),
         )
     finally:
         cluster.stop()
