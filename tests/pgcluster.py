@@ -1,7 +1,8 @@
 """A throwaway PostgreSQL cluster for the test run, started and stopped by the suite itself.
 
 initdb and pg_ctl refuse to run as root, so as root they run as the `postgres` user on a folder
-it owns. The cluster trades durability for speed (fsync off): it lives only as long as the run.
+it owns. The tests' cluster trades durability for speed (fsync off): it lives only as long as
+the run. A `durable` one keeps PostgreSQL's own settings, for measuring what a real server does.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def free_port() -> int:
 
 
 class PostgresCluster:
-    def __init__(self) -> None:
+    def __init__(self, durable: bool = False) -> None:
+        self.durable = durable
         self.bindir = find_bindir()
         self.base = Path(tempfile.mkdtemp(prefix="competition-pg-"))
         self.data = self.base / "data"
@@ -83,9 +85,10 @@ class PostgresCluster:
         )
         options = (
             f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
             "-c max_connections=200"
         )
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.log), "-w", "start")
         return self
 
