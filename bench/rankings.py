@@ -38,7 +38,7 @@ JUDGES = 5
 COMPONENTS = (
     ComponentSpec("theory", "理论知识", Decimal("0.30"), Decimal("100")),
     ComponentSpec("practical", "技能操作", Decimal("0.70"), Decimal("100")),
-    ComponentSpec("time_used", "操作用时", Decimal("0"), Decimal("600"), False),
+    ComponentSpec("time_used", "操作用时", Decimal("0"), Decimal("600"), False, "分钟"),
 )
 
 

@@ -79,7 +79,7 @@ MIN_FINALISTS = 3
 COMPONENTS = (
     ComponentSpec("theory", "理论知识", Decimal("0.30"), Decimal("100")),
     ComponentSpec("practical", "技能操作", Decimal("0.70"), Decimal("100")),
-    ComponentSpec("time_used", "操作用时(分钟)", Decimal("0"), Decimal("600"), False),
+    ComponentSpec("time_used", "操作用时(分钟)", Decimal("0"), Decimal("600"), False, "分钟"),
 )
 TIE_BREAKS = ("practical", "time_used")
 MARKED = ("theory", "practical", "time_used")

@@ -87,6 +87,30 @@ def require_marking(user: User, event: Event, round_: Round, contestant: Contest
         raise Forbidden(refusal)
 
 
+def absence_unit(user: User | None, event: Event, round_: Round) -> int | object | None:
+    """Whose absences (缺考/弃权) this user records on the pages: `NOT_ASSIGNED` for nobody;
+    None for everyone of the round (an organiser, the event's chief judge); a unit's id for a
+    unit committee's chief, in that unit's preliminary. The API leaves it to organisers."""
+    if is_organiser(user):
+        return None
+    assignment = judge_assignment(user, event)
+    if assignment is None or not assignment.is_chief:
+        return NOT_ASSIGNED
+    if assignment.unit_id is not None and round_.kind != PRELIMINARY:
+        return NOT_ASSIGNED
+    return assignment.unit_id
+
+
+def require_absence_recording(
+    user: User, event: Event, round_: Round, contestant: Contestant
+) -> None:
+    unit = absence_unit(user, event, round_)
+    if unit is NOT_ASSIGNED:
+        raise Forbidden("只有裁判长或组委会可以登记缺考、弃权")
+    if unit is not None and contestant.unit_id != unit:
+        raise Forbidden("只能登记本单位选手的缺考、弃权")
+
+
 def may_read_results(user: User | None, event: Event, round_: Round) -> bool:
     if round_.published:
         return True

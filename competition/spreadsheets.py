@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +30,8 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import Cell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.xml.functions import iterparse
 
 Value = str | int | float | Decimal | bool | date | datetime | None
 
@@ -76,30 +78,45 @@ class Sheet:
 
 
 def read_table(data: bytes, filename: str, max_rows: int = MAX_ROWS) -> list[list[Value]]:
-    """The first worksheet of an .xlsx, or a CSV file, as rows of cell values.
+    """The first visible worksheet of an .xlsx, or a CSV file, as rows of cell values.
 
     Excel cells keep their types (a number typed into an identity-number column stays a
     number, so the caller can tell the person that Excel has already dropped its last digits);
     CSV cells are text. Trailing empty cells and rows are dropped. More than `max_rows` rows
-    is refused rather than cut short.
+    is refused rather than cut short. See `read_sheets` for what else is read as shown.
+    """
+    return read_sheets(data, filename, max_rows)[0]
+
+
+def read_sheets(data: bytes, filename: str, max_rows: int = MAX_ROWS) -> list[list[list[Value]]]:
+    """Every visible worksheet of an .xlsx (a CSV file is one), each as `read_table` reads it.
+
+    Read as a person sees the workbook, since that is what they checked before sending it: a
+    hidden sheet (a lookup list, an old version) is left out; a cell merged down over several
+    rows (a unit written once for its block in a summary sheet) gives its value to every row
+    it covers, in its first column; a whole number shown with leading zeros by its number
+    format ("000" shows 1 as 001: a contest number typed as a number) is read as that text.
+    Sheets with no data are left out; a file with none at all is refused.
     """
     name = filename.lower()
     known = name.endswith((".xlsx", ".xlsm", ".csv", ".txt"))
     if known and not data.strip(b" \t\r\n\x00"):
         raise SpreadsheetError(EMPTY_FILE)
     if name.endswith(".xlsx") or name.endswith(".xlsm"):
-        rows = _read_xlsx(data, max_rows)
+        sheets = _read_xlsx(data, max_rows)
     elif name.endswith(".csv") or name.endswith(".txt"):
-        rows = _read_csv(data, max_rows)
+        sheets = [_read_csv(data, max_rows)]
     elif name.endswith(".xls") or name.endswith(".et") or name.endswith(".wps"):
         raise SpreadsheetError("不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV 后再上传")
     else:
         raise SpreadsheetError("只能上传 Excel（.xlsx）或 CSV 文件")
-    while rows and not any(_filled(v) for v in rows[-1]):
-        rows.pop()
-    if not rows:
+    for rows in sheets:
+        while rows and not any(_filled(v) for v in rows[-1]):
+            rows.pop()
+    sheets = [rows for rows in sheets if rows]
+    if not sheets:
         raise SpreadsheetError("文件里没有数据")
-    return rows
+    return sheets
 
 
 def _filled(value: Value) -> bool:
@@ -147,7 +164,7 @@ def xlsx_problem(
     return None
 
 
-def _read_xlsx(data: bytes, max_rows: int) -> list[list[Value]]:
+def _read_xlsx(data: bytes, max_rows: int) -> list[list[list[Value]]]:
     problem = xlsx_problem(data)
     if problem:
         raise SpreadsheetError(problem)
@@ -156,17 +173,88 @@ def _read_xlsx(data: bytes, max_rows: int) -> list[list[Value]]:
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise SpreadsheetError(DAMAGED_XLSX) from error
     try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
+        visible = [
+            s for s in workbook.worksheets if getattr(s, "sheet_state", "visible") == "visible"
+        ]
+        if not visible:
             raise SpreadsheetError("Excel 文件里没有工作表")
-        rows: list[list[Value]] = []
-        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
-            if len(rows) > max_rows:
-                raise SpreadsheetError(f"行数过多，一次最多导入 {max_rows} 行")
-            rows.append(_trim(row))
-        return rows
+        sheets: list[list[list[Value]]] = []
+        for sheet in visible:
+            rows: list[list[Value]] = []
+            for row in sheet.iter_rows(max_col=MAX_COLUMNS):
+                if len(rows) > max_rows:
+                    raise SpreadsheetError(f"行数过多，一次最多导入 {max_rows} 行")
+                rows.append(_trim(_shown(cell) for cell in row))
+            _fill_merged_down(rows, _merged_ranges(workbook, sheet))
+            sheets.append(rows)
+        return sheets
+    except SpreadsheetError:
+        raise
+    except Exception as error:  # a damaged sheet inside a readable workbook
+        raise SpreadsheetError(DAMAGED_XLSX) from error
     finally:
         workbook.close()
+
+
+_ZEROS_FORMAT = re.compile(r"0{2,32}")
+
+
+def _shown(cell: Any) -> Value:
+    """The cell's value; a whole number whose format pads it with zeros, as the padded text."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        fmt = getattr(cell, "number_format", "") or ""
+        if _ZEROS_FORMAT.fullmatch(fmt) and float(value).is_integer() and value >= 0:
+            text = str(int(value))
+            if len(text) < len(fmt):
+                return text.zfill(len(fmt))
+    return value
+
+
+def _merged_ranges(workbook: Any, sheet: Any) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a read-only sheet (min_row, min_col, max_row, max_col), 1-based.
+
+    A read-only worksheet does not read them, and a full one would hold the whole workbook in
+    memory; the `mergeCell` elements are read from the sheet's XML as a stream instead."""
+    path = getattr(sheet, "_worksheet_path", None)
+    archive = getattr(workbook, "_archive", None)
+    if not path or archive is None:
+        return []
+    ranges: list[tuple[int, int, int, int]] = []
+    with archive.open(path) as stream:
+        for _event, element in iterparse(stream):
+            if element.tag.endswith("}mergeCell") or element.tag == "mergeCell":
+                ref = element.get("ref", "")
+                if ":" in ref:
+                    try:
+                        min_col, min_row, max_col, max_row = range_boundaries(ref)
+                    except ValueError:
+                        continue
+                    if None not in (min_col, min_row, max_col, max_row):
+                        ranges.append((min_row, min_col, max_row, max_col))  # type: ignore[arg-type]
+            if element.tag.endswith("}row") or element.tag.endswith("}c"):
+                element.clear()  # keep memory flat through sheetData
+    return ranges
+
+
+def _fill_merged_down(rows: list[list[Value]], ranges: list[tuple[int, int, int, int]]) -> None:
+    """Copy the value of each range merged over several rows into its first column's cells
+    (of the rows that have something else in them)."""
+    for min_row, min_col, max_row, _max_col in ranges:
+        if max_row <= min_row or min_col > MAX_COLUMNS or min_row > len(rows):
+            continue
+        top = rows[min_row - 1]
+        value = top[min_col - 1] if min_col - 1 < len(top) else None
+        if not _filled(value):
+            continue
+        for index in range(min_row, min(max_row, len(rows))):
+            row = rows[index]
+            if not any(_filled(v) for v in row):
+                continue  # an empty row the merge runs over is no row of the block
+            while len(row) < min_col:
+                row.append(None)
+            if not _filled(row[min_col - 1]):
+                row[min_col - 1] = value
 
 
 def _implausible(text: str) -> bool:

@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from competition.api import cohort_documents, cohorts, documents, views  # noqa: E402,F401
+from competition.api import (  # noqa: E402,F401
+    appeals,
+    cohort_documents,
+    cohorts,
+    corrections,
+    documents,
+    views,
+)

@@ -15,7 +15,7 @@ from competition.api.fields import BaseSchema, DecimalValue, Integer, List, Nest
 from competition.api.openapi import Operation
 from competition.api.support import current_user, load, require_user, respond, results_request
 from competition.documents import certificates as certificate_docs
-from competition.documents import notices, sheets
+from competition.documents import issuing, notices, sheets
 from competition.documents.responses import pdf_response
 from competition.errors import Forbidden, Invalid, NotFound
 from competition.extensions import db
@@ -98,6 +98,7 @@ class CertificateOut(BaseSchema):
     name = fields.String()
     unit = fields.String()
     place = fields.Integer()
+    total = DecimalValue(allow_none=True)
     tier = fields.String(allow_none=True)
     issued_at = fields.DateTime()
     reissue_count = fields.Integer()
@@ -105,10 +106,33 @@ class CertificateOut(BaseSchema):
     revoked = fields.Boolean()
     revoked_at = fields.DateTime(allow_none=True)
     revoke_reason = fields.String(allow_none=True)
+    status = fields.Function(
+        issuing.status_of, metadata={"enum": [issuing.VALID, issuing.SUPERSEDED, issuing.REVOKED]}
+    )
+    superseded_at = fields.DateTime(allow_none=True)
+    supersede_reason = fields.String(allow_none=True)
+    superseded_by = fields.Function(
+        lambda c: _replacement_serial(c), allow_none=True, metadata={"type": "string"}
+    )
 
 
 class CertificateListOut(BaseSchema):
     certificates = fields.List(fields.Nested(CertificateOut))
+
+
+class CertificateStatusOut(BaseSchema):
+    """What anyone may learn from a serial: whether it is still good, and its successor."""
+
+    serial = fields.String()
+    status = fields.String(metadata={"enum": [issuing.VALID, issuing.SUPERSEDED, issuing.REVOKED]})
+    superseded_by = fields.String(allow_none=True)
+    contestant_id = fields.Integer()
+    rank = fields.Integer()
+
+
+def _replacement_serial(certificate: Certificate) -> str | None:
+    replacement = issuing.replacement_of(certificate)
+    return None if replacement is None else replacement.serial
 
 
 PDF = {"type": "string", "format": "binary"}
@@ -256,6 +280,23 @@ def _certificate(serial: str) -> Certificate:
     return certificate_docs.get_certificate(serial)
 
 
+@bp.get("/certificates/<serial>")
+def certificate_status(serial: str) -> Response:
+    """Anyone may check a serial, as on the verification page."""
+    current_user()
+    certificate = _certificate(serial)
+    return respond(
+        CertificateStatusOut(),
+        {
+            "serial": certificate.serial,
+            "status": issuing.status_of(certificate),
+            "superseded_by": _replacement_serial(certificate),
+            "contestant_id": certificate.contestant_id,
+            "rank": certificate.place,
+        },
+    )
+
+
 @bp.get("/certificates/<serial>.pdf")
 def certificate_by_serial_pdf(serial: str) -> Response:
     user = require_user()
@@ -303,8 +344,10 @@ DOCUMENT_OPERATIONS: tuple[Operation, ...] = (
         (401, 403, 404, 409),
         description="One A4 landscape certificate per ranked finalist, in rank order, with "
         "name, unit, contest, event, place, award tier, date, serial and a QR code of the "
-        "verification address. Certificates not issued yet are issued (serials never change). "
-        "409 before the final is published.",
+        "verification address. Certificates not issued yet are issued (serials never change); "
+        "a certificate the record no longer bears out (place, total or tier moved) is "
+        "superseded and its replacement printed under a new serial. Allowed from publication "
+        "on, also during the notice period. 409 before the final is published.",
         content_type="application/pdf",
     ),
     Operation(
@@ -373,12 +416,13 @@ DOCUMENT_OPERATIONS: tuple[Operation, ...] = (
         AwardRulesIn,
         AwardRulesOut,
         200,
-        (400, 401, 403, 404, 409, 422),
+        (400, 401, 403, 404, 422),
         description="mode proportion (each tier a share, the shares adding up to at most 1) "
         "or count (each tier a number of people); an optional pass line applied before the "
         "quotas; rounding of proportional quotas half_up (default), floor or ceiling; base "
         "ranked (every ranked contestant, default) or passed (those at or above the pass "
-        "line). 409 once a certificate of the event has been issued.",
+        "line). Certificates already issued whose tier the new rules change are superseded "
+        "(their replacements are printed with new serials).",
     ),
     Operation(
         "get",
@@ -416,6 +460,21 @@ DOCUMENT_OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "get",
+        "/certificates/{serial}",
+        "证书状态 (anyone)",
+        "certificates",
+        "optional",
+        None,
+        CertificateStatusOut,
+        200,
+        (401, 404),
+        description="status valid, superseded (a change after publication moved the place, "
+        "total or award tier; superseded_by is the replacement's serial, null until it is "
+        "printed) or revoked; rank is the place printed on this certificate. 404 for an "
+        "unknown serial.",
+    ),
+    Operation(
+        "get",
         "/certificates/{serial}.pdf",
         "按编号打印证书 (organiser)",
         "certificates",
@@ -424,7 +483,7 @@ DOCUMENT_OPERATIONS: tuple[Operation, ...] = (
         PDF,  # type: ignore[arg-type]
         200,
         (401, 403, 404, 409),
-        description="409 for a revoked certificate.",
+        description="409 for a revoked or superseded certificate.",
         content_type="application/pdf",
     ),
     Operation(

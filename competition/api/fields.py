@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from marshmallow import Schema, fields
 
+from competition import normalise
 from competition.models.types import MAX_ID
 
 REQUIRED = "必填"
@@ -22,12 +24,23 @@ class String(fields.String):
 
     default_error_messages = {**_common, "invalid": "应为文字", "invalid_utf8": "文字编码无效"}
 
-    def __init__(self, *, strip: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        strip: bool = True,
+        normaliser: Callable[[str], str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.strip = strip
+        # One of `competition.normalise`'s, applied before the validators look at the value,
+        # so a contest number typed in full width passes the format a half-width one does.
+        self.normaliser = normaliser
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         result = super()._deserialize(value, attr, data, **kwargs)
+        if self.normaliser is not None and isinstance(result, str):
+            return self.normaliser(result)
         return result.strip() if self.strip and isinstance(result, str) else result
 
 
@@ -84,6 +97,7 @@ class DecimalValue(fields.Field):
     default_error_messages = {
         **_common,
         "invalid": "应为数字",
+        "absence": "缺考、弃权不作为分数录入：请由裁判长或组委会登记缺考/弃权，此处留空",
         "places": "最多保留 {places} 位小数",
         "too_large": "数值过大",
     }
@@ -98,8 +112,10 @@ class DecimalValue(fields.Field):
             raise self.make_error("invalid")
         if isinstance(value, int | Decimal):
             number = Decimal(value)
-        elif isinstance(value, str) and _PLAIN_DECIMAL.match(value.strip()):
-            number = Decimal(value.strip())
+        elif isinstance(value, str) and _PLAIN_DECIMAL.match(normalise.decimal_text(value)):
+            number = Decimal(normalise.decimal_text(value))
+        elif isinstance(value, str) and normalise.absence_status(value):
+            raise self.make_error("absence")
         else:
             raise self.make_error("invalid")
         if not number.is_finite():

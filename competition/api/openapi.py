@@ -277,6 +277,34 @@ CORE_OPERATIONS: tuple[Operation, ...] = (
         (400, 401, 403, 404, 409, 422),
     ),
     Operation(
+        "put",
+        "/events/{event_id}/rounds/{round}/absences/{contestant_id}",
+        "登记缺考或弃权 (organiser)",
+        "results",
+        "required",
+        schemas.AbsenceIn,
+        schemas.AbsenceOut,
+        200,
+        (400, 401, 403, 404, 409, 422),
+        description=(
+            "缺考 (absent) or 弃权 (withdrawn), with a reason: the contestant is then in "
+            "neither `ranking` nor `incomplete` of the round's results but in `absent`, and "
+            "does not block publication. Sending it again changes it; 409 once the round is "
+            "published."
+        ),
+    ),
+    Operation(
+        "delete",
+        "/events/{event_id}/rounds/{round}/absences/{contestant_id}",
+        "撤销缺考或弃权 (organiser)",
+        "results",
+        "required",
+        None,
+        None,
+        204,
+        (401, 403, 404, 409),
+    ),
+    Operation(
         "post",
         "/events/{event_id}/rounds/{round}/publish",
         "发布并锁定成绩 (organiser)",
@@ -327,11 +355,20 @@ CORE_OPERATIONS: tuple[Operation, ...] = (
 def all_operations() -> tuple[Operation, ...]:
     """The core rows and each feature module's own. Imported here, not at the top: those
     modules import `Operation` from this one."""
+    from competition.api.appeals import OPERATIONS as APPEAL_OPERATIONS
     from competition.api.cohort_documents import OPERATIONS as COHORT_DOCUMENT_OPERATIONS
     from competition.api.cohorts import OPERATIONS as COHORT_OPERATIONS
+    from competition.api.corrections import OPERATIONS as CORRECTION_OPERATIONS
     from competition.api.documents import DOCUMENT_OPERATIONS
 
-    return CORE_OPERATIONS + DOCUMENT_OPERATIONS + COHORT_OPERATIONS + COHORT_DOCUMENT_OPERATIONS
+    return (
+        CORE_OPERATIONS
+        + DOCUMENT_OPERATIONS
+        + APPEAL_OPERATIONS
+        + CORRECTION_OPERATIONS
+        + COHORT_OPERATIONS
+        + COHORT_DOCUMENT_OPERATIONS
+    )
 
 
 _PATH_PARAMS = {
@@ -343,6 +380,8 @@ _PATH_PARAMS = {
     "component_key": {"type": "string"},
     "cohort_id": {"type": "integer"},
     "trainee_id": {"type": "integer"},
+    "appeal_id": {"type": "integer"},
+    "unit_id": {"type": "integer"},
 }
 
 
@@ -455,7 +494,10 @@ def build_spec() -> dict[str, Any]:
     return spec.to_dict()
 
 
-_QUERY_SCHEMAS: dict[str, dict[str, Any]] = {"component": {"type": "string"}}
+_QUERY_SCHEMAS: dict[str, dict[str, Any]] = {
+    "component": {"type": "string"},
+    "reason": {"type": "string", "minLength": 1},
+}
 
 _ERROR_TEXT = {
     400: "malformed JSON",

@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import fields, post_load, validate
 
+from competition import normalise
 from competition.api.fields import (
     BaseSchema,
     Boolean,
@@ -67,6 +68,11 @@ class ContestIn(BaseSchema):
     edition = String(load_default="", validate=validate.Length(max=50, error="最长 50 个字符"))
     co_hosts = String(load_default="", validate=validate.Length(max=200, error="最长 200 个字符"))
     theme = String(load_default="", validate=validate.Length(max=200, error="最长 200 个字符"))
+    # How to raise an objection during the notice period, printed on the result notice.
+    objection_contact = String(
+        load_default="",
+        validate=validate.Length(max=500, error="最长 500 个字符"),
+    )
 
 
 class UnitIn(BaseSchema):
@@ -91,6 +97,7 @@ class ContestOut(BaseSchema):
     edition = fields.String()
     co_hosts = fields.String()
     theme = fields.String()
+    objection_contact = fields.String()
     units = fields.List(fields.Nested(UnitOut))
     events = fields.List(fields.Nested(EventBriefOut))
 
@@ -116,15 +123,41 @@ class ComponentIn(BaseSchema):
         ),
     )
     higher_is_better = Boolean(load_default=True)
+    # The unit a score is printed in ("分钟"); unsent: inferred, see `_default_unit`.
+    unit_label = String(
+        data_key="unit",
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=16, error="最长 16 个字符"),
+    )
+
+    @post_load
+    def _default_unit(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """A time component is printed in minutes without anyone having to say so: "分钟" when
+        the name says 分钟 or the key is time_used; otherwise points, which need no unit."""
+        if data["unit_label"] is None:
+            data["unit_label"] = default_unit(data["key"], data["name"])
+        return data
+
+
+def default_unit(key: str, name: str) -> str:
+    return "分钟" if "分钟" in name or key == "time_used" else ""
 
 
 REFERENCE_COMPONENTS_IN = [
-    {"key": "theory", "name": "理论知识", "weight": Decimal("0.30"), "max_score": Decimal("100")},
+    {
+        "key": "theory",
+        "name": "理论知识",
+        "weight": Decimal("0.30"),
+        "max_score": Decimal("100"),
+        "unit_label": "",
+    },
     {
         "key": "practical",
         "name": "技能操作",
         "weight": Decimal("0.70"),
         "max_score": Decimal("100"),
+        "unit_label": "",
     },
 ]
 
@@ -162,6 +195,7 @@ class ComponentOut(BaseSchema):
     weight = DecimalValue(places=4, dump_places=2)
     max_score = DecimalValue()
     higher_is_better = fields.Boolean()
+    unit = fields.String(attribute="unit_label")
 
 
 class RoundOut(BaseSchema):
@@ -192,6 +226,7 @@ class ContestantIn(BaseSchema):
     number = String(
         load_default=None,
         allow_none=True,
+        normaliser=normalise.contest_number,
         validate=validate.Regexp(
             r"^[A-Za-z0-9-]{1,16}$", error="参赛号应为 1-16 位字母、数字或连字符"
         ),
@@ -292,6 +327,22 @@ class IncompleteOut(BaseSchema):
     missing = fields.List(fields.String())
 
 
+class AbsenceIn(BaseSchema):
+    status = String(
+        required=True,
+        validate=validate.OneOf(
+            ("absent", "withdrawn"), error="应为 absent（缺考）或 withdrawn（弃权）"
+        ),
+    )
+    reason = String(required=True, validate=_length(500))
+
+
+class AbsenceOut(BaseSchema):
+    contestant_id = fields.Integer()
+    status = fields.String()
+    reason = fields.String()
+
+
 class ResultsOut(BaseSchema):
     event_id = fields.Integer()
     round = fields.String()
@@ -302,6 +353,7 @@ class ResultsOut(BaseSchema):
     incomplete = fields.List(fields.Nested(IncompleteOut))
     unresolved_ties = fields.List(fields.List(fields.Integer()))
     resolutions = fields.List(fields.Nested(TieResolutionOut))
+    absent = fields.List(fields.Nested(AbsenceOut))
 
 
 class FinalistOut(BaseSchema):

@@ -30,6 +30,7 @@ from competition.errors import AppError, Forbidden, NotFound, Unauthorized
 from competition.extensions import db
 from competition.models import AuditEntry, Contest, Contestant, JudgeAssignment, Role
 from competition.ratelimits import sign_in_limited
+from competition.services import absences as absence_service
 from competition.services import contests as contest_service
 from competition.services import marks as mark_service
 from competition.services import publication
@@ -358,6 +359,10 @@ def _results_body(results: result_service.RoundResults, identities: bool) -> dic
         ],
         "unresolved_ties": [list(group) for group in ranking.unresolved_ties],
         "resolutions": schemas.TieResolutionOut(many=True).dump(results.resolutions),
+        "absent": [
+            {"contestant_id": item.contestant_id, "status": item.status, "reason": item.reason}
+            for item in results.absent
+        ],
     }
 
 
@@ -378,6 +383,33 @@ def resolve_tie(event_id: int, round_kind: str) -> Response:
     resolution = result_service.resolve_tie(event, round_, data["order"], data["reason"], user)
     _commit()
     return respond(schemas.TieResolutionOut(), resolution, 201)
+
+
+@bp.put("/events/<int:event_id>/rounds/<round_kind>/absences/<int:contestant_id>")
+def record_absence(event_id: int, round_kind: str, contestant_id: int) -> Response:
+    user = require_user()
+    event = contest_service.get_event(event_id)
+    round_ = contest_service.get_round(event, round_kind)
+    contestant = contest_service.get_contestant(event, contestant_id)
+    policy.require_organiser(user)
+    data = load(schemas.AbsenceIn())
+    absence = absence_service.record_absence(
+        event, round_, contestant, data["status"], data["reason"], user
+    )
+    _commit()
+    return respond(schemas.AbsenceOut(), absence)
+
+
+@bp.delete("/events/<int:event_id>/rounds/<round_kind>/absences/<int:contestant_id>")
+def undo_absence(event_id: int, round_kind: str, contestant_id: int) -> tuple[str, int]:
+    user = require_user()
+    event = contest_service.get_event(event_id)
+    round_ = contest_service.get_round(event, round_kind)
+    contestant = contest_service.get_contestant(event, contestant_id)
+    policy.require_organiser(user)
+    absence_service.undo_absence(event, round_, contestant, user)
+    _commit()
+    return "", 204
 
 
 @bp.post("/events/<int:event_id>/rounds/<round_kind>/publish")

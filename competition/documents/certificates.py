@@ -2,11 +2,13 @@
 
 A certificate is issued the first time it is printed (the organiser's batch, the command-line
 export or a contestant's own download), once the final is published and so locked.  Issuing
-stores a row with a random serial and what the paper says (name, unit, place, tier); printing
-again prints the same row.  The serial never changes: a reissue (补发, e.g. a lost paper)
-keeps it, refreshes the stored name and unit from the record, and is written to the audit
-trail; a revocation is final.  The QR code on the paper carries the public verification
-address, `/verify/<serial>`.
+stores a row with a random serial and what the paper says (name, unit, place, tier, and the
+total of the day); printing again prints the same row.  The serial never changes: a reissue
+(补发, e.g. a lost paper) keeps it, refreshes the stored name and unit from the record, and is
+written to the audit trail; a revocation is final.  A paper the record no longer bears out
+(an upheld appeal, new award rules) is superseded instead (`competition.documents.issuing`),
+and the next print issues its replacement under a new serial.  The QR code on the paper
+carries the public verification address, `/verify/<serial>`.
 
 Ranking data comes only from `competition.services.results.round_results`, award tiers only
 from `competition.scoring.awards`; templates get frozen dataclasses, never ORM objects.
@@ -19,7 +21,7 @@ import functools
 import io
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +30,7 @@ from flask import current_app, has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from competition.documents import issuing
 from competition.documents.formatting import chinese_date, local_date, place_text
 from competition.documents.render import render_html, render_pdf_parts
 from competition.errors import Conflict, Invalid, NotFound
@@ -179,6 +182,9 @@ class CertificateView:
     place: int
     place_text: str
     tier: str | None
+    # The organiser's words between the event and the place ("决赛中成绩优异，荣获"); empty:
+    # the neutral default, which claims no merit the rules did not award.
+    wording: str
     issuers: tuple[str, ...]
     date_text: str
     reissued_text: str | None
@@ -225,6 +231,7 @@ def _view(certificate: Certificate, event: Event, base_url: str) -> CertificateV
         place=certificate.place,
         place_text=place_text(certificate.place),
         tier=certificate.tier,
+        wording=(contest.certificate_wording or "").strip(),
         issuers=_issuers(contest),
         date_text=chinese_date(local_date(certificate.issued_at, tz)),
         reissued_text=reissued,
@@ -262,6 +269,32 @@ def set_colours(contest: Contest, primary: str, accent: str, actor: User) -> Con
     return contest
 
 
+MAX_WORDING = 200
+
+
+def set_wording(
+    contest: Contest, wording: str, actor: User, event_id: int | None = None
+) -> Contest:
+    """The organiser's words on the contest's certificates before the place or tier (e.g.
+    "决赛中成绩优异，荣获"); empty gives the neutral default.  Only the organiser may claim
+    merit for the contestants, so the default claims none."""
+    wording = " ".join((wording or "").split())
+    if len(wording) > MAX_WORDING:
+        raise Invalid("证书措辞过长", {"wording": [f"最多 {MAX_WORDING} 字"]})
+    before = contest.certificate_wording or ""
+    if wording == before:
+        return contest
+    contest.certificate_wording = wording
+    audit.record(
+        "contest.certificate_wording",
+        actor,
+        event_id=event_id,  # the event whose page it was set on, for that event's trail
+        details={"contest_id": contest.id, "before": before, "after": wording},
+    )
+    db.session.flush()
+    return contest
+
+
 def style_of(contest: Contest) -> CertificateStyle:
     """The contest's colours; anything but "#rrggbb" (which the API never stores) falls back to
     the defaults rather than reaching the style sheet."""
@@ -286,8 +319,18 @@ def _published_final(event: Event) -> None:
 
 
 def _existing(event: Event) -> dict[int, Certificate]:
-    rows = db.session.scalars(select(Certificate).where(Certificate.event_id == event.id))
-    return {c.contestant_id: c for c in rows}
+    """The current (not superseded) certificate of each contestant who has one."""
+    return {c.contestant_id: c for c in issuing.current_certificates(event)}
+
+
+def _current_of(event_id: int, contestant_id: int) -> Certificate | None:
+    return db.session.scalar(
+        select(Certificate).where(
+            Certificate.event_id == event_id,
+            Certificate.contestant_id == contestant_id,
+            Certificate.superseded_at.is_(None),
+        )
+    )
 
 
 def _unused_serial() -> str:
@@ -298,20 +341,24 @@ def _unused_serial() -> str:
 
 
 def issue_certificates(
-    event: Event, actor: User | None, only: int | None = None
+    event: Event, actor: User | None, only: int | Collection[int] | None = None
 ) -> list[Certificate]:
     """Every ranked finalist's certificate in rank order, issuing those not issued yet.
 
-    Revoked certificates are left out (revocation is final).  With `only`, just that
-    contestant's (an empty list if they are not ranked in the final).
+    Stale certificates are superseded first (the safety net of every print), so a contestant
+    whose place, total or tier moved gets a replacement under a new serial, linked from the
+    old one.  Revoked certificates are left out (revocation is final).  With `only`, just
+    that contestant's (or those contestants') — an empty list if not ranked in the final.
     """
     _published_final(event)
+    issuing.supersede_stale(event, actor, issuing.CHECK_BEFORE_PRINT)
+    wanted = {only} if isinstance(only, int) else None if only is None else set(only)
     results = round_results(event, event.round(FINAL))
     awards = award_service.awards_for(event, results.ranking)
     existing = _existing(event)
     issued: list[Certificate] = []
     for entry in results.ranking.ranked:
-        if only is not None and entry.contestant_id != only:
+        if wanted is not None and entry.contestant_id not in wanted:
             continue
         certificate = existing.get(entry.contestant_id)
         if certificate is None:
@@ -323,12 +370,15 @@ def issue_certificates(
                 name=contestant.name,
                 unit=contestant.unit.name,
                 place=entry.rank,
+                total=entry.total,
                 tier=awards.tier_of(contestant.id) if awards is not None else None,
                 issued_at=utcnow(),
                 issued_by_id=actor.id if actor else None,
                 reissue_count=0,
             )
             db.session.add(certificate)
+            db.session.flush()
+            replaced = issuing.link_replacement(certificate)
             audit.record(
                 "certificate.issue",
                 actor,
@@ -337,7 +387,9 @@ def issue_certificates(
                 details={
                     "serial": certificate.serial,
                     "place": certificate.place,
+                    "total": str(certificate.total),
                     "tier": certificate.tier,
+                    "replaces": [old.serial for old in replaced],
                 },
             )
         if not certificate.revoked:
@@ -386,6 +438,21 @@ def event_certificates_pdf(
     return _pdf(event, certificates, base_url, progress)
 
 
+def replacements_pdf(event: Event, actor: User | None, base_url: str | None = None) -> bytes:
+    """Only the replacements of superseded certificates still to be printed, in rank order:
+    what the organiser hands out again after a change, without reprinting everyone.  409
+    when there is none to print."""
+    _published_final(event)
+    issuing.supersede_stale(event, actor, issuing.CHECK_BEFORE_PRINT)
+    pending = issuing.pending_replacements(event)
+    if not pending:
+        raise Conflict("没有需要重新打印的证书")
+    certificates = issue_certificates(event, actor, only={c.contestant_id for c in pending})
+    if not certificates:
+        raise Conflict("没有需要重新打印的证书")
+    return _pdf(event, certificates, base_url, None)
+
+
 def certificate_count(event: Event) -> int:
     """How many certificates a batch of the event would print (for a progress bar)."""
     _published_final(event)
@@ -402,17 +469,14 @@ def contestant_certificate(contestant_id: int, actor: User | None = None) -> Cer
     contestant = db.session.get(Contestant, contestant_id)
     if contestant is None:
         return None
-    existing = db.session.scalar(
-        select(Certificate).where(
-            Certificate.event_id == contestant.event_id,
-            Certificate.contestant_id == contestant.id,
-        )
-    )
+    event = db.session.get(Event, contestant.event_id)
+    assert event is not None
+    if not event.round(FINAL).published:
+        return None
+    # A contestant must never be handed a paper the record no longer bears out.
+    issuing.supersede_stale(event, actor, issuing.CHECK_BEFORE_PRINT)
+    existing = _current_of(event.id, contestant.id)
     if existing is None:
-        event = db.session.get(Event, contestant.event_id)
-        assert event is not None
-        if not event.round(FINAL).published:
-            return None
         issued = issue_certificates(event, actor, only=contestant.id)
         existing = issued[0] if issued else None
     if existing is None or existing.revoked:
@@ -434,14 +498,12 @@ def certificate_pdf(
         raise NotFound("没有这名选手")
     event = db.session.get(Event, contestant.event_id)
     assert event is not None
-    existing = db.session.scalar(
-        select(Certificate).where(
-            Certificate.event_id == event.id, Certificate.contestant_id == contestant.id
-        )
-    )
+    if event.round(FINAL).published:
+        # The safety net: a paper the record no longer bears out is superseded first (the
+        # ranking is cached, the round locked only when something is superseded).
+        issuing.supersede_stale(event, actor, issuing.CHECK_BEFORE_PRINT)
+    existing = _current_of(event.id, contestant.id)
     if existing is None:
-        # Only the first download ranks the final (and takes the round's lock); later ones
-        # print the stored certificate, as issued.
         certificates = issue_certificates(event, actor, only=contestant.id)
         if not certificates:
             raise NotFound("该选手未进入决赛排名，没有证书")
@@ -452,6 +514,9 @@ def certificate_pdf(
 
 
 # ---------------------------------------------------------------- reissue and revocation
+SUPERSEDED_MESSAGE = "该证书因成绩变更已作废，请打印更正后的新证书"
+
+
 def get_certificate(serial: str) -> Certificate:
     normalised = normalise_serial(serial)
     certificate = (
@@ -504,12 +569,14 @@ def revoke(certificate: Certificate, reason: str, actor: User) -> Certificate:
 def reissue(certificate: Certificate, reason: str, actor: User) -> Certificate:
     """Reissue (补发) under the same serial, with the name and unit as now recorded.
 
-    Every reissue is in the audit trail with what changed.  A revoked certificate cannot be
-    reissued (409).
+    Every reissue is in the audit trail with what changed.  A revoked or superseded
+    certificate cannot be reissued (409): the one to hand out is its replacement.
     """
     reason = _reason(reason)
     if certificate.revoked:
         raise Conflict("该证书已被吊销，不能补发")
+    if certificate.superseded:
+        raise Conflict(SUPERSEDED_MESSAGE)
     contestant = db.session.get(Contestant, certificate.contestant_id)
     assert contestant is not None
     before = {"name": certificate.name, "unit": certificate.unit}
@@ -535,9 +602,12 @@ def reissue(certificate: Certificate, reason: str, actor: User) -> Certificate:
 
 
 def certificate_pdf_by_serial(certificate: Certificate, base_url: str | None = None) -> bytes:
-    """Print one issued certificate again, e.g. right after a reissue."""
+    """Print one issued certificate again, e.g. right after a reissue; never a superseded
+    one, which would put a second, outdated paper into circulation (409)."""
     if certificate.revoked:
         raise Conflict("该证书已被吊销")
+    if certificate.superseded:
+        raise Conflict(SUPERSEDED_MESSAGE)
     event = db.session.scalar(
         select(Event).where(Event.id == certificate.event_id).options(selectinload(Event.contest))
     )
@@ -551,7 +621,9 @@ class Verification:
     """What the public verification page says about a serial."""
 
     serial: str
+    status: str  # valid, superseded or revoked
     revoked: bool
+    superseded: bool
     name: str
     unit: str
     contest: str
@@ -563,6 +635,14 @@ class Verification:
     issued_on: str
     reissued_on: str | None
     revoked_on: str | None
+    superseded_on: str | None = None
+    supersede_reason: str | None = None
+    # The replacement's serial; None while it is still to be printed.
+    superseded_by: str | None = None
+
+    @property
+    def genuine(self) -> bool:
+        return self.status == issuing.VALID
 
 
 def verify(serial_text: str) -> Verification | None:
@@ -580,9 +660,12 @@ def verify(serial_text: str) -> Verification | None:
     def day(moment: datetime | None) -> str | None:
         return None if moment is None else chinese_date(local_date(moment, tz))
 
+    replacement = issuing.replacement_of(certificate)
     return Verification(
         serial=certificate.serial,
+        status=issuing.status_of(certificate),
         revoked=certificate.revoked,
+        superseded=certificate.superseded,
         name=certificate.name,
         unit=certificate.unit,
         contest=contest_title(event.contest),
@@ -594,4 +677,7 @@ def verify(serial_text: str) -> Verification | None:
         issued_on=chinese_date(local_date(certificate.issued_at, tz)),
         reissued_on=day(certificate.reissued_at),
         revoked_on=day(certificate.revoked_at),
+        superseded_on=day(certificate.superseded_at),
+        supersede_reason=certificate.supersede_reason,
+        superseded_by=None if replacement is None else replacement.serial,
     )

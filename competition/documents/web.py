@@ -1,6 +1,7 @@
 """The public verification page of a certificate: `/verify/<serial>`, the QR code's address.
 
-Anyone holding a paper can check it: genuine (and what it certifies), revoked, or unknown.
+Anyone holding a paper can check it: genuine (and what it certifies), revoked, superseded
+by a corrected certificate (and by which serial, once printed), or unknown.
 Unknown serials answer 404; the page never says more than the paper itself does.  The same
 serial also downloads the certificate (`/verify/<serial>/certificate.pdf`): the serial is 80
 random bits, so it works as the key the personal look-up hands its contestant, and the PDF
@@ -36,7 +37,7 @@ def certificate_pdf(serial: str) -> Response:
         if normalised is None
         else db.session.scalar(select(Certificate).where(Certificate.serial == normalised))
     )
-    if found is None or found.revoked:
+    if found is None or found.revoked or found.superseded:
         abort(404)
     response = make_response(certificates.certificate_pdf_by_serial(found))
     response.headers["Content-Type"] = "application/pdf"

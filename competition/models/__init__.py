@@ -21,10 +21,11 @@ from competition.models.craftsman import (
 )
 from competition.models.documents import AwardRuleSet, Certificate
 from competition.models.judging import Appeal, SecondEntry, Sheet
-from competition.models.marks import Mark, ResultStamp, TieResolution
+from competition.models.marks import Absence, Mark, ResultStamp, TieResolution
 from competition.models.users import ApiToken, Role, User
 
 __all__ = [
+    "Absence",
     "ApiToken",
     "Appeal",
     "AuditEntry",

@@ -22,7 +22,10 @@ class AuditEntry(db.Model):
     action: Mapped[str] = mapped_column(String(40))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
-    contestant_id: Mapped[int | None] = mapped_column(ForeignKey("contestants.id"), index=True)
+    # No foreign key: the trail outlives what it speaks of. A contestant registered by mistake
+    # may be removed (services.corrections), and the entries about them, their removal
+    # included, stay.
+    contestant_id: Mapped[int | None] = mapped_column(index=True)
     component_id: Mapped[int | None] = mapped_column(ForeignKey("components.id"))
     judge_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     old_value: Mapped[Decimal | None] = mapped_column(ExactDecimal(10, 2))

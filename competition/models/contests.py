@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competition.access_codes import new_access_code
@@ -38,6 +38,12 @@ class Contest(db.Model):
     # The contest's colours on its printed documents (certificate frame, titles), "#rrggbb".
     primary_colour: Mapped[str] = mapped_column(String(7), default=DEFAULT_PRIMARY_COLOUR)
     accent_colour: Mapped[str] = mapped_column(String(7), default=DEFAULT_ACCENT_COLOUR)
+    # How to raise an objection during the notice period (printed on every notice), e.g.
+    # "监督仲裁组：张老师，010-12345678，实名书面提出".
+    objection_contact: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The words before the place on a certificate ("…决赛中成绩优异，荣获"); empty: the neutral
+    # default, which claims no merit the rules did not award.
+    certificate_wording: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Raised by every saved edit of the settings (services.setup): a form sent from an older
     # version is refused instead of overwriting the newer settings.
@@ -120,6 +126,8 @@ class Component(db.Model):
     higher_is_better: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int]
     tie_break_position: Mapped[int | None]
+    # The unit a score of this component is printed in ("分钟" for time used); empty: points.
+    unit_label: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
     event: Mapped[Event] = relationship(back_populates="components")
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competition.extensions import db
@@ -42,16 +42,27 @@ class AwardRuleSet(db.Model):
 class Certificate(db.Model):
     """An honour certificate (荣誉证书) as issued: its serial never changes.
 
-    Name, unit, place and tier are kept as printed, so the public verification page says what
-    the paper says even if a record is corrected later; a reissue (补发) refreshes them under
-    the same serial and is written to the audit trail. One certificate per contestant and
-    event, ever: revocation is final, so a revoked paper cannot quietly come back under a new
-    serial.
+    Name, unit, place, total and tier are kept as printed, so the public verification page
+    says what the paper says even if a record is corrected later; a reissue (补发) refreshes
+    name and unit under the same serial and is written to the audit trail.
+
+    A change after publication that moves the place, total or tier (an upheld appeal, new
+    award rules) supersedes the certificate: the row is kept with when and why, and the next
+    print issues a replacement under a new serial (`superseded_by_id`). So at most one
+    certificate per contestant and event is current (not superseded); revocation is final,
+    so a revoked paper cannot quietly come back under a new serial.
     """
 
     __tablename__ = "certificates"
     __table_args__ = (
-        UniqueConstraint("event_id", "contestant_id"),
+        Index(
+            "uq_certificates_current",
+            "event_id",
+            "contestant_id",
+            unique=True,
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
         CheckConstraint("place >= 1", name="place_positive"),
     )
 
@@ -63,6 +74,8 @@ class Certificate(db.Model):
     unit: Mapped[str] = mapped_column(String(200))
     place: Mapped[int]
     tier: Mapped[str | None] = mapped_column(String(50))
+    # The final total as printed on the day (None for certificates issued before it was kept).
+    total: Mapped[Decimal | None] = mapped_column(ExactDecimal(10, 2))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reissue_count: Mapped[int] = mapped_column(default=0)
@@ -70,6 +83,10 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revoke_reason: Mapped[str | None] = mapped_column(Text)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    supersede_reason: Mapped[str | None] = mapped_column(Text)
+    # The replacement, once printed; None while it is still to print.
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
 
     event: Mapped[Event] = relationship()
     contestant: Mapped[Contestant] = relationship()
@@ -77,3 +94,7 @@ class Certificate(db.Model):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def superseded(self) -> bool:
+        return self.superseded_at is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from competition.extensions import db
@@ -53,13 +53,42 @@ class TieResolution(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+ABSENT = "absent"
+WITHDRAWN = "withdrawn"
+ABSENCE_STATUSES = (ABSENT, WITHDRAWN)
+
+
+class Absence(db.Model):
+    """A contestant who did not sit a round (缺考) or withdrew from it (弃权), and why.
+
+    Such a contestant is not ranked, whatever marks they have, and is listed as 缺考/弃权
+    rather than with a score of 0 (api-v1 "Absences"). Recorded and undone until the round is
+    published; every change is in the audit trail.
+    """
+
+    __tablename__ = "absences"
+    __table_args__ = (
+        UniqueConstraint("round_id", "contestant_id"),
+        CheckConstraint("status IN ('absent', 'withdrawn')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
+    contestant_id: Mapped[int] = mapped_column(ForeignKey("contestants.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class ResultStamp(db.Model):
     """A token that changes whenever anything an event's results are made of changes.
 
     Database triggers (migration 0008) write a new random token on every insert, update or
     delete of the event's marks, contestants, units, finalists, components, rounds, tie
-    rulings or the event itself, whichever code or process made the change. Computed results
-    are cached under the token they were computed after (`services/results`). The token is
+    rulings, absences or the event itself, whichever code or process made the change.
+    Computed results are cached under the token they were computed after (`services/results`).
+    The token is
     random rather than counted so that no value is ever seen twice: not after a rolled-back
     transaction, a restored backup or a database made afresh for a test.
     """

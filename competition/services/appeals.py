@@ -71,8 +71,14 @@ def file_appeal(
     filed_at: datetime | None,
     subject: str | None,
     actor: User,
+    *,
+    during_notice: bool = False,
 ) -> Appeal:
-    """Record an appeal as it was handed in: by whom (a real name), when, against what."""
+    """Record an appeal as it was handed in: by whom (a real name), when, against what.
+
+    `during_notice` (the API's rule) refuses it (409, after the checks of the values) unless
+    the round is published and still in its notice period; the pages also record appeals
+    handed in at the contest, before publication."""
     errors: dict[str, list[str]] = {}
     try:
         filed_by = _text(filed_by, "filed_by", "申诉人姓名", MAX_NAME)
@@ -96,6 +102,8 @@ def file_appeal(
         errors["contestant_id"] = ["该选手未进入决赛"]
     if errors:
         raise Invalid("申诉登记有误", errors)
+    if during_notice:
+        require_open_for_appeals(event, round_)
     assert filed_by is not None and subject is not None and filed_at is not None
     appeal = Appeal(
         event_id=event.id,
@@ -119,6 +127,16 @@ def file_appeal(
     )
     db.session.flush()
     return appeal
+
+
+def require_open_for_appeals(event: Event, round_: Round) -> None:
+    """An appeal against published results is filed during their notice period: before
+    publication there is nothing to appeal against, after it the results are final (409)."""
+    status = publication.notice_status(event, round_)
+    if not status.published:
+        raise Conflict("本轮成绩尚未发布，不能登记申诉")
+    if status.final:
+        raise Conflict("公示期已满，成绩已确认，不能再登记申诉")
 
 
 def get_appeal(appeal_id: int) -> Appeal:
@@ -179,8 +197,6 @@ def decide_appeal(
     and two decisions changing the same marks in opposite orders could deadlock."""
     mark_service.lock_round(appeal.round)
     appeal = lock_row(Appeal, appeal)
-    if appeal.decided:
-        raise Conflict("该申诉已有处理结果，不能再次处理")
     if outcome not in APPEAL_OUTCOMES:
         raise Invalid("请选择处理结果", {"outcome": ["应为 upheld 或 rejected"]})
     reason = _text(reason, "reason", "处理理由", MAX_TEXT)
@@ -200,6 +216,9 @@ def decide_appeal(
             real.append((change, mark))
     if outcome == APPEAL_REJECTED and real:
         raise Invalid("申诉不成立时不能更改成绩", {"changes": ["驳回的申诉不改分"]})
+    # After the checks of the values: a bad request is a 422 even for a decided appeal.
+    if appeal.decided:
+        raise Conflict("该申诉已有处理结果，不能再次处理")
     if real and publication.notice_status(event, round_).final:
         # After the public notice period the results are final (domain.md "Publication").
         raise Conflict("公示期已满，成绩已确认，不能再因申诉更改成绩")
@@ -241,6 +260,15 @@ def decide_appeal(
         details={"appeal_id": appeal.id, "outcome": outcome, "changes": len(real)},
     )
     db.session.flush()
+    if real and round_.kind == FINAL:
+        # Changed marks may move places, totals and tiers: certificates already printed
+        # that no longer agree are superseded now, not only at the next print. Imported
+        # here: the documents sit above the services.
+        from competition.documents import issuing
+
+        issuing.supersede_stale(
+            event, actor, f"申诉（{appeal.filed_by}，第 {appeal.id} 号）成立：{reason}"
+        )
     return appeal
 
 

@@ -1,4 +1,9 @@
-"""An event's award rules: stored rows in, `competition.scoring.awards` decides the tiers."""
+"""An event's award rules: stored rows in, `competition.scoring.awards` decides the tiers.
+
+Rules may change after certificates were issued (a rule misread, a quota corrected): the
+certificates whose tier moves are then superseded, never silently contradicted by the record
+(`competition.documents.issuing.supersede_stale`).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from competition.errors import Conflict, Invalid
+from competition.errors import Invalid
 from competition.extensions import db
-from competition.models import AwardRuleSet, Certificate, Event, User
+from competition.models import AwardRuleSet, Event, User
+from competition.models.contests import FINAL
 from competition.models.types import utcnow
 from competition.scoring import Ranking
 from competition.scoring.awards import (
@@ -21,6 +27,7 @@ from competition.scoring.awards import (
     assign_awards,
 )
 from competition.services import audit
+from competition.services.results import round_results
 
 
 def _row(event: Event) -> AwardRuleSet | None:
@@ -63,23 +70,18 @@ def awards_for(event: Event, ranking: Ranking) -> Awards | None:
     return None if rules is None else assign_awards(rules, ranking.ranked)
 
 
-def set_rules(
-    event: Event,
+def build_rules(
     *,
     mode: str,
     tiers: list[dict[str, Any]],
     pass_line: Decimal | None,
     rounding: str,
     base: str,
-    actor: User,
 ) -> AwardRules:
-    """Replace the event's award rules; refused once a certificate of the event exists.
-
-    Why locked then: a certificate prints its tier, and its serial promises that the paper
-    and the record agree.  Rules changed afterwards would make the two disagree silently.
-    """
+    """Rules from the values of a request or a form, checked as they would be saved (422),
+    so a preview refuses exactly what saving would refuse."""
     try:
-        rules = AwardRules(
+        return AwardRules(
             mode=mode,  # type: ignore[arg-type]
             tiers=tuple(
                 Tier(name=t["name"], share=t.get("share"), count=t.get("count")) for t in tiers
@@ -90,11 +92,40 @@ def set_rules(
         )
     except AwardRuleError as error:
         raise Invalid(error.message, {error.field: [error.message]}) from error
-    issued = db.session.scalar(
-        select(Certificate.id).where(Certificate.event_id == event.id).limit(1)
-    )
-    if issued is not None:
-        raise Conflict("本赛项已颁发证书，奖项规则不能再修改")
+
+
+def preview(event: Event, rules: AwardRules | None) -> Awards | None:
+    """Who would get which tier under `rules` in the final's ranking as it stands; nothing
+    is saved.  None without rules (places only)."""
+    if rules is None:
+        return None
+    return assign_awards(rules, round_results(event, event.round(FINAL)).ranking.ranked)
+
+
+def _supersede_changed(event: Event, actor: User, what: str) -> None:
+    # Imported here: the documents sit above the services and import this module.
+    from competition.documents import issuing
+
+    issuing.supersede_stale(event, actor, what)
+
+
+def set_rules(
+    event: Event,
+    *,
+    mode: str,
+    tiers: list[dict[str, Any]],
+    pass_line: Decimal | None,
+    rounding: str,
+    base: str,
+    actor: User,
+) -> AwardRules:
+    """Replace the event's award rules.
+
+    Allowed after certificates were issued: a certificate prints its tier, so those whose
+    tier (or place) the new rules move are superseded, and the next print issues their
+    replacements; the others keep their serials.
+    """
+    rules = build_rules(mode=mode, tiers=tiers, pass_line=pass_line, rounding=rounding, base=base)
     row = _row(event)
     old = None if row is None else {"mode": row.mode, "tiers": row.tiers}
     if row is None:
@@ -121,4 +152,21 @@ def set_rules(
         },
     )
     db.session.flush()
+    _supersede_changed(event, actor, "奖项规则变更")
     return rules
+
+
+def clear_rules(event: Event, actor: User) -> None:
+    """Give places only from now on; certificates printed with a tier are superseded."""
+    row = _row(event)
+    if row is None:
+        return
+    audit.record(
+        "award_rules.clear",
+        actor,
+        event_id=event.id,
+        details={"previous": {"mode": row.mode, "tiers": row.tiers}},
+    )
+    db.session.delete(row)
+    db.session.flush()
+    _supersede_changed(event, actor, "取消奖项等级")

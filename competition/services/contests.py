@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from competition import normalise
 from competition.errors import Conflict, Invalid, NotFound
 from competition.extensions import db
 from competition.models import (
@@ -31,15 +32,30 @@ ID_NUMBER_CHECK = "10X98765432"
 
 
 def create_contest(
-    name: str, host: str, edition: str = "", co_hosts: str = "", theme: str = ""
+    name: str,
+    host: str,
+    edition: str = "",
+    co_hosts: str = "",
+    theme: str = "",
+    objection_contact: str = "",
 ) -> Contest:
-    contest = Contest(name=name, host=host, edition=edition, co_hosts=co_hosts, theme=theme)
+    contest = Contest(
+        name=name,
+        host=host,
+        edition=edition,
+        co_hosts=co_hosts,
+        theme=theme,
+        objection_contact=objection_contact,
+    )
     db.session.add(contest)
     db.session.flush()
     return contest
 
 
 def create_unit(contest: Contest, name: str) -> Unit:
+    name = normalise.unit_name(name)
+    if not name:
+        raise Invalid("请填写单位名称", {"name": ["单位名称不能为空"]})
     exists = db.session.scalar(
         select(Unit.id).where(Unit.contest_id == contest.id, Unit.name == name)
     )
@@ -58,6 +74,13 @@ class ComponentSpec:
     weight: Decimal
     max_score: Decimal
     higher_is_better: bool = True
+    # The unit a score is printed in ("分钟"); presentation only, so not one of the rules.
+    unit_label: str = ""
+
+    @property
+    def rule(self) -> tuple[str, str, Decimal, Decimal, bool]:
+        """What the marks mean: all but the printed unit, which may change at any time."""
+        return (self.key, self.name, self.weight, self.max_score, self.higher_is_better)
 
 
 REFERENCE_COMPONENTS = (
@@ -124,6 +147,7 @@ def create_event(
                 weight=spec.weight,
                 max_score=spec.max_score,
                 higher_is_better=spec.higher_is_better,
+                unit_label=spec.unit_label,
                 position=position,
                 tie_break_position=(tie_breaks.index(spec.key) if spec.key in tie_breaks else None),
             )
@@ -139,7 +163,7 @@ def check_id_number(value: str) -> str | None:
     """An error message for a malformed resident identity number, or None.
 
     The 18th character is a checksum (GB 11643): a typo is caught at registration rather than on
-    the certificate.
+    the certificate. Takes the number as stored (`normalise.id_number`).
     """
     if not re.fullmatch(r"\d{17}[\dX]", value):
         return "身份证号应为 18 位，最后一位可为数字或 X"
@@ -163,11 +187,16 @@ def register_contestant(
     number: str | None = None,
 ) -> Contestant:
     errors: dict[str, list[str]] = {}
+    name = normalise.person_name(name)
+    if not name:
+        errors["name"] = ["姓名不能为空"]
     unit = db.session.get(Unit, unit_id)
     if unit is None or unit.contest_id != event.contest_id:
         errors["unit_id"] = ["该单位未在本竞赛登记"]
+    if number is not None:
+        number = normalise.contest_number(number) or None
     if id_number is not None:
-        id_number = id_number.strip().upper()
+        id_number = normalise.id_number(id_number)
         problem = check_id_number(id_number)
         if problem:
             errors["id_number"] = [problem]

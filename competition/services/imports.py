@@ -9,18 +9,21 @@ half is in.
 
 Each field is checked by the rule registration itself uses (the API's input schema, the identity
 number checksum), so a row that passes here cannot be refused later for another reason.
+
+The files are the ones offices really send, not our template: how they are read (title rows,
+heading variants, merged unit cells, footers, numbers Excel mangled) is `import_tables`'s,
+shared with the other imports; names, units and numbers are normalised as registration
+stores them (`competition.normalise`) before anything is compared.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from competition import normalise
 from competition.api.schemas import ContestantIn
 from competition.errors import Conflict, Invalid
 from competition.extensions import db
@@ -29,33 +32,21 @@ from competition.models import Contestant, Event, Unit, User
 from competition.models.contests import PRELIMINARY
 from competition.services import audit
 from competition.services import contests as contest_service
-from competition.spreadsheets import SpreadsheetError, Value, read_table
+from competition.services import import_tables as tables
+from competition.services.import_tables import Draft, Note, Skipped
+
+# Kept here for the pages and tests that import them from this module.
+__all__ = ["HEADINGS", "ImportPreview", "ImportRow", "Note", "preview", "store"]
+_note = tables.note
 
 # Column headings as organisers write them; the first of each is the template's.
 HEADINGS: dict[str, tuple[str, ...]] = {
-    "name": ("姓名", "选手姓名", "名字", "name"),
-    "unit": ("单位", "参赛单位", "工作单位", "所在单位", "单位名称", "unit"),
-    "id_number": ("身份证号", "身份证号码", "身份证", "公民身份号码", "证件号码", "id_number"),
-    "number": ("参赛号", "参赛编号", "编号", "number"),
+    "name": tables.NAME,
+    "unit": tables.UNIT,
+    "id_number": tables.ID_NUMBER,
+    "number": tables.NUMBER,
 }
-HEADER_SEARCH_ROWS = 10  # a title row or two above the table is common
-_SPACE = re.compile(r"\s+")
-
-
-@dataclass(frozen=True)
-class Note:
-    """A message about a row: a catalog message with %(name)s places and their values, so a
-    page can show it in the reader's language; str() gives it in Chinese."""
-
-    template: str
-    params: tuple[tuple[str, str], ...] = ()
-
-    def __str__(self) -> str:
-        return self.template % dict(self.params) if self.params else self.template
-
-
-def _note(template: str, **params: object) -> Note:
-    return Note(template, tuple((k, str(v)) for k, v in params.items()))
+NO_HEADER = N_("找不到表头：文件的前几行中应有“姓名”和“单位”两列（“身份证号”“参赛号”两列可选）")
 
 
 @dataclass(frozen=True)
@@ -87,6 +78,8 @@ class ImportPreview:
     missing_units: tuple[str, ...]  # units named in the file but not registered in the contest
     create_units: bool
     columns: tuple[str, ...] = field(default=())  # which optional columns the file has
+    skipped: tuple[Skipped, ...] = ()  # footer rows: 填表人, 合计, dates, notes
+    notes: tuple[Note, ...] = ()  # how the file was read (a 编号 column that only counts)
 
     @property
     def bad_rows(self) -> tuple[ImportRow, ...]:
@@ -95,37 +88,6 @@ class ImportPreview:
     @property
     def can_store(self) -> bool:
         return bool(self.rows) and not self.bad_rows
-
-
-def _text(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return _SPACE.sub(" ", str(value)).strip()
-
-
-def _heading_key(cell: Value) -> str | None:
-    text = _text(cell).replace(" ", "").lower().rstrip("*＊")
-    for key, names in HEADINGS.items():
-        if text in names:
-            return key
-    return None
-
-
-def _find_header(rows: Sequence[Sequence[Value]]) -> tuple[int, dict[str, int]]:
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        columns: dict[str, int] = {}
-        for position, cell in enumerate(row):
-            key = _heading_key(cell)
-            if key is not None and key not in columns:
-                columns[key] = position
-        if "name" in columns and "unit" in columns:
-            return index, columns
-    raise Invalid(
-        "找不到表头：文件的前几行中应有“姓名”和“单位”两列（“身份证号”“参赛号”两列可选）",
-        {"file": ["缺少“姓名”或“单位”列"]},
-    )
 
 
 def _field_problems(name: str, id_number: str | None, number: str | None) -> list[Note]:
@@ -150,47 +112,46 @@ def _field_problems(name: str, id_number: str | None, number: str | None) -> lis
     return problems
 
 
+def units_by_name(event: Event) -> dict[str, Unit]:
+    """The contest's units by their name as `normalise.unit_name` gives it, the key every
+    import compares a unit cell with ("(北京)" and "（北京）" are one unit)."""
+    return {normalise.unit_name(u.name): u for u in event.contest.units}
+
+
 def preview(event: Event, data: bytes, filename: str, create_units: bool = False) -> ImportPreview:
-    """Read the file and check every row against the event; nothing is stored."""
+    """Read the file and check every row against the event; nothing is stored.
+
+    Every value is normalised as registration will store it before it is compared, so a
+    duplicate or an unknown unit is found here and not at the confirmation."""
     if event.round(PRELIMINARY).published:
         raise Conflict("初赛成绩已发布，不能再登记选手")
-    try:
-        table = read_table(data, filename)
-    except SpreadsheetError as error:
-        raise Invalid(str(error), {"file": [str(error)]}) from error
-    header_index, columns = _find_header(table)
-
-    units = {u.name: u for u in event.contest.units}
+    table = tables.read(
+        data, filename, HEADINGS, (("name",), ("unit",)), NO_HEADER, maybe_number="number"
+    )
+    units = units_by_name(event)
     registered = list(
         db.session.scalars(
             select(Contestant).where(Contestant.event_id == event.id).order_by(Contestant.number)
         )
     )
-    by_id_number = {c.id_number: c for c in registered if c.id_number}
-    by_number = {c.number: c for c in registered}
-    by_name_unit = {(c.name, c.unit_id): c for c in registered}
+    by_id_number = {normalise.id_number(c.id_number): c for c in registered if c.id_number}
+    by_number = {normalise.contest_number(c.number): c for c in registered}
+    by_name_unit = {(normalise.person_name(c.name), c.unit_id): c for c in registered}
+    numbers = tables.contest_numbers(
+        [table.cell(cells, "number") for _, cells in table.rows], by_number
+    )
 
     drafts: list[_Draft] = []
-    for offset, cells in enumerate(table[header_index + 1 :]):
-
-        def cell(key: str, cells: Sequence[Value] = cells) -> Value:
-            position = columns.get(key)
-            return cells[position] if position is not None and position < len(cells) else None
-
-        name, unit = _text(cell("name")), _text(cell("unit"))
-        id_value, number_value = cell("id_number"), cell("number")
-        if not name and not unit and not _text(id_value) and not _text(number_value):
-            continue  # a blank line between blocks of rows
-        draft = _Draft(line=header_index + offset + 2, name=name, unit=unit)
-        draft.id_number = _text(id_value).replace(" ", "").upper() or None
-        if isinstance(id_value, int | float) and not isinstance(id_value, bool):
-            draft.problems.append(
-                _note(
-                    N_("身份证号被 Excel 存成了数字，后几位已经丢失；请把该列设为“文本”后重新填写")
-                )
-            )
-            draft.id_number = None
-        draft.number = _text(number_value) or None
+    for (line, cells), number in zip(table.rows, numbers, strict=True):
+        name = normalise.person_name(tables.text(table.cell(cells, "name")))
+        unit = normalise.unit_name(tables.text(table.cell(cells, "unit")))
+        id_value = table.cell(cells, "id_number")
+        if not name and not unit and not tables.text(id_value) and number is None:
+            continue  # only a column this import does not read (序号, 备注) is filled
+        draft = _Draft(line=line, name=name, unit=unit, number=number)
+        draft.id_number, problem = tables.identity_number(id_value)
+        if problem is not None:
+            draft.problems.append(problem)
         draft.problems.extend(_field_problems(name, draft.id_number, draft.number))
         if not unit:
             draft.problems.append(_note(N_("缺少单位")))
@@ -218,8 +179,8 @@ def preview(event: Event, data: bytes, filename: str, create_units: bool = False
             )
         drafts.append(draft)
 
-    _mark_duplicates(drafts, "id_number", N_("身份证号与第 %(lines)s 行重复"))
-    _mark_duplicates(drafts, "number", N_("参赛号与第 %(lines)s 行重复"))
+    tables.mark_duplicates(drafts, "id_number", N_("身份证号与第 %(lines)s 行重复"))
+    tables.mark_duplicates(drafts, "number", N_("参赛号与第 %(lines)s 行重复"))
     if not drafts:
         raise Invalid("文件里只有表头，没有选手", {"file": ["没有选手"]})
     missing = tuple(dict.fromkeys(d.unit for d in drafts if d.new_unit or _unknown(d, units)))
@@ -227,7 +188,9 @@ def preview(event: Event, data: bytes, filename: str, create_units: bool = False
         rows=tuple(d.freeze() for d in drafts),
         missing_units=missing,
         create_units=create_units,
-        columns=tuple(k for k in ("id_number", "number") if k in columns),
+        columns=tuple(k for k in ("id_number", "number") if k in table.columns),
+        skipped=table.skipped,
+        notes=table.notes,
     )
 
 
@@ -236,14 +199,11 @@ def _unknown(draft: _Draft, units: dict[str, Unit]) -> bool:
 
 
 @dataclass
-class _Draft:
-    line: int
-    name: str
-    unit: str
+class _Draft(Draft):
+    name: str = ""
+    unit: str = ""
     id_number: str | None = None
     number: str | None = None
-    problems: list[Note] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
     new_unit: bool = False
 
     def freeze(self) -> ImportRow:
@@ -259,19 +219,6 @@ class _Draft:
         )
 
 
-def _mark_duplicates(drafts: list[_Draft], key: str, template: str) -> None:
-    lines: dict[str, list[int]] = defaultdict(list)
-    for draft in drafts:
-        value = getattr(draft, key)
-        if value is not None:
-            lines[value].append(draft.line)
-    for draft in drafts:
-        value = getattr(draft, key)
-        others = [n for n in lines.get(value, []) if n != draft.line] if value else []
-        if others:
-            draft.problems.append(_note(template, lines="、".join(map(str, others))))
-
-
 def store(event: Event, checked: ImportPreview, actor: User) -> list[Contestant]:
     """Register every row of a preview without a bad row, in one go (the caller commits).
 
@@ -279,15 +226,8 @@ def store(event: Event, checked: ImportPreview, actor: User) -> list[Contestant]
     continue after the highest one in the file instead of colliding with it.
     """
     if not checked.can_store:
-        raise Invalid(
-            f"还有 {len(checked.bad_rows)} 行有误，请改正后重新上传",
-            {
-                "rows": [
-                    f"第 {r.line} 行：{'；'.join(map(str, r.problems))}" for r in checked.bad_rows
-                ]
-            },
-        )
-    units = {u.name: u for u in event.contest.units}
+        raise tables.rows_refusal(checked.bad_rows)
+    units = units_by_name(event)
     if checked.create_units:
         for name in checked.missing_units:
             units[name] = contest_service.create_unit(event.contest, name)
@@ -321,4 +261,5 @@ def template_rows() -> list[list[str]]:
 
 
 def template_header() -> list[str]:
+    """The template's headings: the first spelling of each known column."""
     return [names[0] for names in HEADINGS.values()]

@@ -19,6 +19,7 @@ from competition import access_codes, policy, scoring
 from competition.extensions import db
 from competition.models import Component, Contestant, Event, Round
 from competition.models.contests import FINAL, PRELIMINARY
+from competition.scoring.explain import Neighbour, neighbours
 from competition.services import publication
 from competition.services import results as result_service
 
@@ -79,7 +80,11 @@ class RoundStanding:
     rank: int | None = None
     ranked_count: int | None = None
     decided_by: str | None = None
+    # The places sharing this one's total, and what separated them (`scoring.explain`).
+    neighbours: tuple[Neighbour, ...] = ()
     unit_ranking: bool = False  # the preliminary ranks each unit's people on their own
+    absence: str | None = None  # "absent" (缺考) or "withdrawn" (弃权): not ranked, no score
+    absence_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,8 +110,22 @@ def personal_results(contestant: Contestant) -> PersonalResults:
             standings.append(RoundStanding(round_, entered, False, notice))
             continue
         unit_id = contestant.unit_id if kind == PRELIMINARY else None
-        ranking = result_service.round_results(event, round_, unit_id).ranking
-        standings.append(_standing(event, round_, notice, ranking, contestant, unit_id))
+        results = result_service.round_results(event, round_, unit_id)
+        absence = next((a for a in results.absent if a.contestant_id == contestant.id), None)
+        if absence is not None:
+            standings.append(
+                RoundStanding(
+                    round_,
+                    True,
+                    True,
+                    notice,
+                    unit_ranking=unit_id is not None,
+                    absence=absence.status,
+                    absence_reason=absence.reason,
+                )
+            )
+            continue
+        standings.append(_standing(event, round_, notice, results.ranking, contestant, unit_id))
     return PersonalResults(
         contestant=contestant,
         event=event,
@@ -141,5 +160,6 @@ def _standing(
         rank=entry.rank,
         ranked_count=len(ranking.ranked),
         decided_by=entry.decided_by,
+        neighbours=neighbours(ranking).get(contestant.id, ()),
         unit_ranking=unit_id is not None,
     )

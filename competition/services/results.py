@@ -28,6 +28,7 @@ from competition import scoring
 from competition.errors import Conflict, Invalid
 from competition.extensions import db
 from competition.models import (
+    Absence,
     Component,
     Contestant,
     Event,
@@ -69,9 +70,24 @@ class Entrant:
     unit: UnitName
 
 
+@dataclass(frozen=True, slots=True)
+class AbsentEntry:
+    """A contestant recorded as absent (缺考) or withdrawn (弃权) from the round: not ranked,
+    listed with the reason instead of a score."""
+
+    contestant_id: int
+    status: str
+    reason: str
+    entrant: Entrant
+
+
 @dataclass(frozen=True)
 class RoundResults:
-    """A round's ranking with what the API, pages and documents need to show it."""
+    """A round's ranking with what the API, pages and documents need to show it.
+
+    `contestants` holds everyone the round shows, the absent included; `absent` lists those
+    recorded 缺考/弃权, by ascending contestant id, who are in neither the ranking nor its
+    incomplete list."""
 
     event: Event
     round: Round
@@ -79,6 +95,7 @@ class RoundResults:
     ranking: scoring.Ranking
     contestants: Mapping[int, Entrant]
     resolutions: tuple[TieResolution, ...]
+    absent: tuple[AbsentEntry, ...] = ()
 
 
 def scoring_components(event: Event) -> list[scoring.Component]:
@@ -112,6 +129,31 @@ def entrants(event: Event, round_: Round, unit_id: int | None = None) -> list[En
             unit = units[unit_key] = UnitName(unit_key, unit_name)
         result.append(Entrant(contestant_id, number, name, unit_key, unit))
     return result
+
+
+def _absences(round_: Round) -> dict[int, tuple[str, str]]:
+    """Who is recorded absent or withdrawn from the round: id → (status, reason)."""
+    rows = db.session.execute(
+        select(Absence.contestant_id, Absence.status, Absence.reason).where(
+            Absence.round_id == round_.id
+        )
+    )
+    return {contestant_id: (status, reason) for contestant_id, status, reason in rows}
+
+
+def _split_absent(
+    contestants: Sequence[Entrant], absences: Mapping[int, tuple[str, str]]
+) -> tuple[list[Entrant], tuple[AbsentEntry, ...]]:
+    """The contestants to rank, and the absent ones as the results list them."""
+    if not absences:
+        return list(contestants), ()
+    present = [c for c in contestants if c.id not in absences]
+    absent = tuple(
+        AbsentEntry(c.id, *absences[c.id], entrant=c)
+        for c in sorted(contestants, key=lambda c: c.id)
+        if c.id in absences
+    )
+    return present, absent
 
 
 def _hundredths() -> ColumnElement[int]:
@@ -261,13 +303,14 @@ def round_results(event: Event, round_: Round, unit_id: int | None = None) -> Ro
     # a ranking worked out afresh has just read them.
     read: list[tuple[TieResolution, ...]] = []
 
-    def compute() -> tuple[scoring.Ranking, Mapping[int, Entrant]]:
+    def compute() -> tuple[scoring.Ranking, Mapping[int, Entrant], tuple[AbsentEntry, ...]]:
         contestants = entrants(event, round_, unit_id)
+        present, absent = _split_absent(contestants, _absences(round_))
         read.append(_resolutions(round_))
-        ranking = rank(event, round_, contestants, component_scores(round_), read[0], unit_id)
-        return ranking, MappingProxyType({c.id: c for c in contestants})
+        ranking = rank(event, round_, present, component_scores(round_), read[0], unit_id)
+        return ranking, MappingProxyType({c.id: c for c in contestants}), absent
 
-    ranking, contestants = _remembered(event, ("round", round_.id, unit_id), compute)
+    ranking, contestants, absent = _remembered(event, ("round", round_.id, unit_id), compute)
     return RoundResults(
         event=event,
         round=round_,
@@ -275,6 +318,7 @@ def round_results(event: Event, round_: Round, unit_id: int | None = None) -> Ro
         ranking=ranking,
         contestants=contestants,
         resolutions=read[0] if read else _resolutions(round_),
+        absent=absent,
     )
 
 
@@ -282,7 +326,7 @@ def unit_rankings(event: Event, round_: Round) -> Mapping[int, scoring.Ranking]:
     """Every unit's own ranking of the round, from one read of the marks."""
 
     def compute() -> Mapping[int, scoring.Ranking]:
-        contestants = entrants(event, round_)
+        contestants, _ = _split_absent(entrants(event, round_), _absences(round_))
         scores = component_scores(round_)
         resolutions = _resolutions(round_)
         by_unit: dict[int, list[Entrant]] = defaultdict(list)

@@ -1,6 +1,7 @@
 """Changing a contest's or an event's settings after they were created.
 
-Names, hosts and the notice period can change any time before the results are out. An event's
+Names, hosts, the notice period, the objection contact and the units scores are printed in can
+change any time before the results are out. An event's
 rules (components, weights, tie-break chain, minimum finalists) can change only until the first
 mark is entered: after that a changed weight would silently change totals judges have already
 produced. The rules are checked by `services.contests.validate_event_rules`, as at creation.
@@ -20,7 +21,15 @@ from competition.services import audit
 from competition.services.contests import ComponentSpec, validate_event_rules
 from competition.services.publication import MAX_NOTICE_WORKING_DAYS
 
-CONTEST_FIELDS = ("name", "host", "edition", "co_hosts", "theme", "notice_working_days")
+CONTEST_FIELDS = (
+    "name",
+    "host",
+    "edition",
+    "co_hosts",
+    "theme",
+    "notice_working_days",
+    "objection_contact",
+)
 
 
 def check_notice_days(value: int | None, allow_none: bool) -> dict[str, list[str]]:
@@ -89,10 +98,18 @@ def has_marks(event: Event) -> bool:
 
 def rules_of(event: Event) -> tuple[list[ComponentSpec], list[str], int]:
     components = [
-        ComponentSpec(c.key, c.name, c.weight, c.max_score, c.higher_is_better)
+        ComponentSpec(c.key, c.name, c.weight, c.max_score, c.higher_is_better, c.unit_label)
         for c in event.components
     ]
     return components, [c.key for c in event.tie_breaks], event.min_finalists_per_unit
+
+
+def _rules(
+    components: Sequence[ComponentSpec], tie_breaks: Sequence[str], min_finalists: int
+) -> tuple[list[tuple[object, ...]], list[str], int]:
+    """What the marks mean, for comparing an edit with the stored set-up: the printed unit of
+    a score is left out, since changing it changes no total and no place."""
+    return [c.rule for c in components], list(tie_breaks), min_finalists
 
 
 def update_event(
@@ -115,8 +132,9 @@ def update_event(
     errors.update(check_notice_days(notice_working_days, allow_none=True))
     if errors:
         raise Invalid("赛项设置有误", errors)
-    new_rules = (list(components), list(tie_breaks), min_finalists_per_unit)
-    rules_changed = rules_of(event) != new_rules
+    rules_changed = _rules(*rules_of(event)) != _rules(
+        components, tie_breaks, min_finalists_per_unit
+    )
     if rules_changed and has_marks(event):
         raise Conflict(
             "已经有评分，不能再修改评分项、权重、同分比较顺序或最少决赛人数",
@@ -141,6 +159,7 @@ def update_event(
     if rules_changed:
         event.min_finalists_per_unit = min_finalists_per_unit
         _replace_components(event, components, tie_breaks)
+    units = _relabel(event, components)
     audit.record(
         "event.update",
         actor,
@@ -150,6 +169,7 @@ def update_event(
             "group": group,
             "notice_working_days": notice_working_days,
             "rules_changed": rules_changed,
+            **({"units": units} if units else {}),
         },
     )
     _flush_versioned(EVENT_EDITED)
@@ -181,7 +201,21 @@ def _replace_components(
         component.weight = spec.weight
         component.max_score = spec.max_score
         component.higher_is_better = spec.higher_is_better
+        component.unit_label = spec.unit_label
         component.position = position
         component.tie_break_position = (
             list(tie_breaks).index(spec.key) if spec.key in tie_breaks else None
         )
+
+
+def _relabel(event: Event, components: Sequence[ComponentSpec]) -> dict[str, str]:
+    """Set the printed unit of each component the edit names, marks or not: it changes only how
+    a score is written. Returns the changed ones (key → new unit) for the audit trail."""
+    wanted = {spec.key: spec.unit_label for spec in components}
+    changed = {}
+    for component in event.components:
+        unit = wanted.get(component.key)
+        if unit is not None and unit != component.unit_label:
+            component.unit_label = unit
+            changed[component.key] = unit
+    return changed

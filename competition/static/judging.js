@@ -28,6 +28,13 @@
   var counter = document.getElementById("empty-count");
   var inputs = Array.prototype.slice.call(table.querySelectorAll("input.mark"));
   var NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+  var ABSENCE = /^(缺考|缺席|弃权|退赛)$/;
+
+  /* As the server's normalisation (competition/normalise.py decimal_text): an input method in
+   * full-width mode types "８６．５" or "86。5" for 86.5. */
+  function normalise(text) {
+    return text.normalize("NFKC").replace(/[。·]/g, ".").replace(/\s+/g, "");
+  }
 
   function rowOf(input) {
     return input.closest("tr");
@@ -51,6 +58,9 @@
 
   /* What the server would refuse for certain, in its words; null when it may be right. */
   function precheck(typed) {
+    if (ABSENCE.test(typed)) {
+      return texts.absence;
+    }
     if (!NUMBER.test(typed)) {
       return texts.notNumber;
     }
@@ -147,7 +157,10 @@
   /* Check a row's value; queue it for saving when it may be right. False when refused. */
   function submit(input) {
     var row = rowOf(input);
-    var typed = input.value.trim();
+    var typed = normalise(input.value);
+    if (typed !== input.value && NUMBER.test(typed)) {
+      input.value = typed;
+    }
     var current = row.lastSent !== undefined ? row.lastSent : row.dataset.saved;
     if (typed === current) {
       return true;

@@ -79,6 +79,10 @@ class ContestForm(FlaskForm):
             NumberRange(0, publication.MAX_NOTICE_WORKING_DAYS, NOTICE_RANGE),
         ],
     )
+    objection_contact = TextAreaField(
+        lazy_gettext("异议受理（印在成绩公示上）"),
+        validators=[Optional(), Length(max=500)],
+    )
 
     def values(self) -> dict[str, Any]:
         return {
@@ -87,6 +91,7 @@ class ContestForm(FlaskForm):
             "host": self.host.data.strip(),
             "co_hosts": (self.co_hosts.data or "").strip(),
             "theme": (self.theme.data or "").strip(),
+            "objection_contact": (self.objection_contact.data or "").strip(),
         }
 
 
@@ -229,6 +234,9 @@ class ComponentRow(Form):
         + [SelectChoice(str(i)) for i in range(1, TIE_BREAK_PLACES + 1)],
         default="",
     )
+    # How the score is printed ("分钟"); blank: inferred as the API does. Not a rule, so it
+    # stays editable once the rules are locked.
+    unit = StringField(lazy_gettext("计量单位"), validators=[Optional(), Length(max=16)])
 
     def is_blank(self) -> bool:
         return not any(
@@ -265,15 +273,25 @@ class EventForm(FlaskForm):
         by practical."""
         self._fill(
             [
-                ("theory", "理论知识", "0.30", "100", HIGHER, ""),
-                ("practical", "技能操作", "0.70", "100", HIGHER, "1"),
+                ("theory", "理论知识", "0.30", "100", HIGHER, "", ""),
+                ("practical", "技能操作", "0.70", "100", HIGHER, "1", ""),
             ]
         )
 
     def fill_rules_from(self, event: Event) -> None:
-        """The event's stored rules in the rule fields, whatever was posted (rules locked)."""
+        """The event's stored rules in the rule fields, whatever was posted (rules locked);
+        the units posted stay, since they are not rules."""
+        posted = {
+            (row.form.key.data or "").strip(): row.form.unit.data
+            for row in self.components
+            if row.form.unit.raw_data
+        }
         self.min_finalists_per_unit.data = event.min_finalists_per_unit
         self._fill(self._rows(event))
+        for row in self.components:
+            key = (row.form.key.data or "").strip()
+            if key and key in posted:
+                row.form.unit.data = posted[key]
 
     def fill_from(self, event: Event) -> None:
         self.name.data = event.name
@@ -292,6 +310,7 @@ class EventForm(FlaskForm):
                 f"{c.max_score.normalize():f}",
                 HIGHER if c.higher_is_better else LOWER,
                 tie.get(c.key, ""),
+                c.unit_label,
             )
             for c in event.components
         ]
@@ -301,9 +320,9 @@ class EventForm(FlaskForm):
         while len(self.components) < max(COMPONENT_ROWS, len(rows) + 2):
             self.components.append_entry()
         for index, row in enumerate(self.components):
-            values = rows[index] if index < len(rows) else ("", "", "", "", HIGHER, "")
+            values = rows[index] if index < len(rows) else ("", "", "", "", HIGHER, "", "")
             for name, value in zip(
-                ("key", "name", "weight", "max_score", "direction", "tie_break"),
+                ("key", "name", "weight", "max_score", "direction", "tie_break", "unit"),
                 values,
                 strict=True,
             ):
@@ -324,6 +343,7 @@ class EventForm(FlaskForm):
                     "weight": row.form.weight.data.strip(),
                     "max_score": row.form.max_score.data.strip(),
                     "higher_is_better": row.form.direction.data != LOWER,
+                    "unit": (row.form.unit.data or "").strip() or None,
                 }
                 for row in used
             ],
@@ -339,7 +359,7 @@ class EventForm(FlaskForm):
             )
         body["tie_breaks"] = [keys[0] for _position, keys in sorted(order.items())]
         try:
-            EventIn().load(body)
+            loaded = EventIn().load(body)
         except ValidationError as error:
             self._place(error.messages, used)
             return None
@@ -354,8 +374,9 @@ class EventForm(FlaskForm):
                 weight=Decimal(c["weight"]),
                 max_score=Decimal(c["max_score"]),
                 higher_is_better=c["higher_is_better"],
+                unit_label=c["unit_label"],
             )
-            for c in body["components"]
+            for c in loaded["components"]
         ]
         return specs, body["tie_breaks"]
 

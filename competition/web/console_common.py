@@ -11,6 +11,7 @@ from flask import g, request
 from flask_wtf import FlaskForm
 
 from competition import access_codes, policy
+from competition.documents.formatting import place_note_text, place_notes
 from competition.errors import AppError, NotFound
 from competition.extensions import db
 from competition.i18n import _
@@ -19,6 +20,7 @@ from competition.services import contests as contest_service
 from competition.services import publication
 from competition.web import bp
 from competition.web.presenting import (
+    absence_text,
     contest_title,
     decided_by_text,
     finalist_problem_text,
@@ -104,6 +106,9 @@ def _helpers() -> dict[str, Any]:
         "round_label": round_label,
         "contest_title": contest_title,
         "decided_by_text": decided_by_text,
+        "absence_text": absence_text,
+        "place_notes": place_notes,
+        "place_note_text": place_note_text,
         "finalist_problem_text": finalist_problem_text,
         "short_name": short_name,
         "display_code": access_codes.display,

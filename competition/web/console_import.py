@@ -3,11 +3,16 @@
 Between the preview and the confirmation the uploaded file waits in an `UploadStash` (shared
 with the cohorts' import). Upload size is bounded by MAX_CONTENT_LENGTH; a larger file gets a
 readable answer on this page instead of a bare 413.
+
+The event's other imports (marks, judges, finalists: `console_import_*`) work the same way and
+use the helpers here: `read_upload`, `stashed_upload`, `xlsx_download`, and `UPLOAD_PAGES`,
+where each registers how its upload page says that a file was too large.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from flask import (
     Response,
@@ -44,6 +49,45 @@ from competition.web.upload_stash import UploadStash
 STASH = UploadStash(session_key="contestant_imports", suffix=".upload", owner="event_id")
 
 
+#: Upload pages by endpoint: how each shows the event's upload page with a message (413).
+UPLOAD_PAGES: dict[str, Callable[[Event, str], Response]] = {}
+
+
+def read_upload(form: FlaskForm) -> tuple[bytes, str]:
+    """The uploaded file of a validated form (its `file` field) and its bare name."""
+    upload = form.file.data  # type: ignore[attr-defined]
+    return upload.read(), os.path.basename(upload.filename or "upload")
+
+
+def stashed_upload(stash: UploadStash, event: Event) -> tuple[bytes, str, str] | None:
+    """The confirmation's file, name and token; None (with a message flashed) when the
+    preview is no longer this session's to confirm."""
+    token = request.form.get("token", "")
+    stashed = stash.get(event.id, token)
+    if stashed is None:
+        flash(_("预览已过期，请重新上传文件。"), "error")
+        return None
+    return stashed[0], stashed[1], token
+
+
+def xlsx_download(sheet: Sheet, filename: str) -> Response:
+    """A template workbook as a download."""
+    return Response(
+        write_xlsx([sheet]),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+class ListUploadForm(FlaskForm):
+    """The upload of the imports that need no choice but the file (judges, finalists)."""
+
+    file = FileField(
+        lazy_gettext("名单文件（.xlsx 或 .csv）"),
+        validators=[FileRequired(lazy_gettext("请选择要上传的文件"))],
+    )
+
+
 class UploadForm(FlaskForm):
     file = FileField(
         lazy_gettext("报名表文件（.xlsx 或 .csv）"),
@@ -70,9 +114,7 @@ def console_import(event_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
         return _upload_page(event, form, [], status)
-    upload = form.file.data
-    data = upload.read()
-    filename = os.path.basename(upload.filename or "upload")
+    data, filename = read_upload(form)
     create_units = request.form.get("create_units") == "yes"
     try:
         checked = import_service.preview(event, data, filename, create_units)
@@ -99,12 +141,10 @@ def _preview_page(
 @organiser_page
 def console_import_confirm(event_id: int) -> ResponseReturnValue:
     event = event_or_404(event_id)
-    token = request.form.get("token", "")
-    stashed = STASH.get(event.id, token)
+    stashed = stashed_upload(STASH, event)
     if stashed is None:
-        flash(_("预览已过期，请重新上传文件。"), "error")
         return redirect(url_for("web.console_import", event_id=event.id))
-    data, filename = stashed
+    data, filename, token = stashed
     create_units = request.form.get("create_units") == "yes"
     try:
         checked = import_service.preview(event, data, filename, create_units)
@@ -131,28 +171,24 @@ def console_import_template(event_id: int) -> ResponseReturnValue:
         rows=import_service.template_rows(),
         widths=(12, 36, 22, 10),
     )
-    return Response(
-        write_xlsx([sheet]),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": f'attachment; filename="event-{event.id}-contestants.xlsx"'
-        },
-    )
+    return xlsx_download(sheet, f"event-{event.id}-contestants.xlsx")
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
-    """An upload over the limit: on the import page, say so there; elsewhere the usual page."""
+    """An upload over the limit: on an import page, say so there; elsewhere the usual page."""
     limit_mb = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
     message = _("文件过大：上传的文件不能超过 %(mb)d MB。", mb=limit_mb)
-    if request.endpoint != "web.console_import":
+    page = UPLOAD_PAGES.get(request.endpoint or "")
+    if page is None:
         return error_page(413, HTTP_CODES[413][1])
-    if (
-        request.endpoint == "web.console_import"
-        and request.view_args
-        and policy.is_organiser(signed_in_user())
-    ):
+    if request.view_args and policy.is_organiser(signed_in_user()):
         event = db.session.get(Event, request.view_args.get("event_id"))
         if event is not None:
-            return _upload_page(event, UploadForm(formdata=None), [message], 413)
+            return page(event, message)
     return error_page(413, message)
+
+
+UPLOAD_PAGES["web.console_import"] = lambda event, message: _upload_page(
+    event, UploadForm(formdata=None), [message], 413
+)

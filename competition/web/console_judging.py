@@ -42,6 +42,14 @@ ACTION_LABELS = {
     "second_entry.settle": lazy_gettext("核定不一致"),
     "appeal.file": lazy_gettext("登记申诉"),
     "appeal.decide": lazy_gettext("申诉处理"),
+    "absence.record": lazy_gettext("登记缺考/弃权"),
+    "absence.undo": lazy_gettext("撤销缺考/弃权"),
+    "contestant.correct": lazy_gettext("更正选手信息"),
+    "contestant.remove": lazy_gettext("删除误登记的选手"),
+    "certificate.issue": lazy_gettext("颁发证书"),
+    "certificate.supersede": lazy_gettext("证书作废待更正"),
+    "certificate.reissue": lazy_gettext("补发证书"),
+    "certificate.revoke": lazy_gettext("吊销证书"),
 }
 OUTCOME_LABELS = {
     APPEAL_UPHELD: lazy_gettext("申诉成立"),

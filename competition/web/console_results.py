@@ -7,18 +7,24 @@ organiser's decisions to the same services the API uses.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from competition.documents.formatting import measured_value, place_notes
 from competition.errors import AppError, Invalid
 from competition.extensions import db
 from competition.i18n import _
 from competition.models import Event, Round, Unit
 from competition.models.contests import FINAL, PRELIMINARY
+from competition.scoring.ranking import RankedEntry, number_sort_key
+from competition.services import absences as absence_service
+from competition.services import contests as contest_service
 from competition.services import publication
 from competition.services import recommendation as recommendation_service
 from competition.services import results as result_service
-from competition.spreadsheets import Sheet, write_xlsx
+from competition.spreadsheets import Sheet, Value, write_xlsx
 from competition.web import bp
 from competition.web.console_common import (
     current_organiser,
@@ -27,7 +33,12 @@ from competition.web.console_common import (
     round_or_404,
     show_refusal,
 )
-from competition.web.presenting import decided_by_text, highest_total, histogram, round_label
+from competition.web.presenting import (
+    absence_text,
+    highest_total,
+    histogram,
+    round_label,
+)
 
 MAX_REASON = 2000
 
@@ -87,7 +98,17 @@ def _ranking_page(
         chart=chart,
         errors=errors,
         finalist_ids={f.contestant_id for f in result_service.finalists(event)},
+        absence_choices=_absence_choices(everyone),
     ), status
+
+
+def _absence_choices(results: result_service.RoundResults) -> list[result_service.Entrant]:
+    """Who may be recorded absent: everyone of the round not already, the incomplete first
+    (the usual case: a part was not sat), then by contest number."""
+    absent = {a.contestant_id for a in results.absent}
+    incomplete = {i.contestant_id for i in results.ranking.incomplete}
+    people = [c for c in results.contestants.values() if c.id not in absent]
+    return sorted(people, key=lambda c: (c.id not in incomplete, number_sort_key(c.number), c.id))
 
 
 def _publish_blockers(
@@ -132,6 +153,62 @@ def console_resolve_tie(event_id: int, kind: str) -> ResponseReturnValue:
     return redirect(url_for("web.console_ranking", event_id=event.id, kind=round_.kind) + "#ties")
 
 
+@bp.post("/console/events/<int:event_id>/rounds/<kind>/absences")
+@organiser_page
+def console_record_absence(event_id: int, kind: str) -> ResponseReturnValue:
+    """缺考/弃权 with a reason: the contestant leaves the ranking and the incomplete list."""
+    event = event_or_404(event_id)
+    round_ = round_or_404(event, kind)
+    raw = request.form.get("contestant_id", "")
+    try:
+        if not raw.isdigit() or len(raw) > 10:
+            raise Invalid(_("请选择选手"), {"contestant_id": [_("请选择选手")]})
+        contestant = contest_service.get_contestant(event, int(raw))
+        absence_service.record_absence(
+            event,
+            round_,
+            contestant,
+            request.form.get("status", ""),
+            request.form.get("reason", "")[:MAX_REASON],
+            current_organiser(),
+        )
+        db.session.commit()
+    except AppError as error:
+        return _ranking_page(event, round_, show_refusal(None, error), error.status)
+    flash(
+        _(
+            "已登记 %(number)s %(name)s %(status)s。",
+            number=contestant.number,
+            name=contestant.name,
+            status=absence_text(request.form.get("status", "")),
+        ),
+        "success",
+    )
+    return redirect(url_for("web.console_ranking", event_id=event.id, kind=round_.kind) + "#absent")
+
+
+@bp.post("/console/events/<int:event_id>/rounds/<kind>/absences/<int:contestant_id>/undo")
+@organiser_page
+def console_undo_absence(event_id: int, kind: str, contestant_id: int) -> ResponseReturnValue:
+    event = event_or_404(event_id)
+    round_ = round_or_404(event, kind)
+    try:
+        contestant = contest_service.get_contestant(event, contestant_id)
+        absence_service.undo_absence(event, round_, contestant, current_organiser())
+        db.session.commit()
+    except AppError as error:
+        return _ranking_page(event, round_, show_refusal(None, error), error.status)
+    flash(
+        _(
+            "已撤销 %(number)s %(name)s 的缺考/弃权登记。",
+            number=contestant.number,
+            name=contestant.name,
+        ),
+        "success",
+    )
+    return redirect(url_for("web.console_ranking", event_id=event.id, kind=round_.kind) + "#absent")
+
+
 @bp.post("/console/events/<int:event_id>/rounds/<kind>/publish")
 @organiser_page
 def console_publish(event_id: int, kind: str) -> ResponseReturnValue:
@@ -161,6 +238,9 @@ def console_publish(event_id: int, kind: str) -> ResponseReturnValue:
 @bp.get("/console/events/<int:event_id>/rounds/<kind>/results.xlsx")
 @organiser_page
 def console_export(event_id: int, kind: str) -> ResponseReturnValue:
+    """The round's results for Excel: the ranking (and in the preliminary each unit's own),
+    then the absent as 缺考/弃权 with their reason, never with a score; a component with a
+    unit (分钟) has it in its heading and its cells as measured (170, not 170.00)."""
     event = event_or_404(event_id)
     round_ = round_or_404(event, kind)
     results = result_service.round_results(event, round_)
@@ -170,24 +250,50 @@ def console_export(event_id: int, kind: str) -> ResponseReturnValue:
         _("参赛号"),
         _("姓名"),
         _("单位"),
-        *[c.name for c in weighted],
+        *[
+            f"{c.name}（{c.unit_label}）" if c.unit_label and c.unit_label not in c.name else c.name
+            for c in weighted
+        ],
         _("总成绩"),
-        _("名次依据"),
+        # The absent's reason goes here too: a column more would move every column after it.
+        _("名次依据/备注"),
     ]
-    rows = []
-    for entry in results.ranking.ranked:
+
+    def ranked_row(entry: RankedEntry, unit_name: str, notes: Mapping[int, str]) -> list[Value]:
         contestant = results.contestants[entry.contestant_id]
-        rows.append(
+        return [
+            entry.rank,
+            contestant.number,
+            contestant.name,
+            unit_name,
+            *[measured_value(entry.scores.get(c.key), c.unit_label) for c in weighted],
+            entry.total,
+            notes.get(entry.contestant_id, ""),
+        ]
+
+    def absent_rows(unit_id: int | None) -> list[list[Value]]:
+        return [
             [
-                entry.rank,
-                contestant.number,
-                contestant.name,
-                contestant.unit.name,
-                *[entry.scores.get(c.key) for c in weighted],
-                entry.total,
-                decided_by_text(event, entry.decided_by),
+                absence_text(a.status),
+                a.entrant.number,
+                a.entrant.name,
+                a.entrant.unit.name,
+                *[None for _c in weighted],
+                None,
+                a.reason,
             ]
-        )
+            for a in results.absent
+            if unit_id is None or a.entrant.unit_id == unit_id
+        ]
+
+    notes = place_notes(event, results.ranking)
+    rows = [
+        *(
+            ranked_row(e, results.contestants[e.contestant_id].unit.name, notes)
+            for e in results.ranking.ranked
+        ),
+        *absent_rows(None),
+    ]
     sheets = [
         Sheet(
             title=f"{round_label(round_.kind)}",
@@ -198,18 +304,17 @@ def console_export(event_id: int, kind: str) -> ResponseReturnValue:
     ]
     if round_.kind == PRELIMINARY:
         units = {u.id: u for u in event.contest.units}
-        for unit_id, ranking in result_service.unit_rankings(event, round_).items():
+        rankings = result_service.unit_rankings(event, round_)
+        unit_ids = sorted({*rankings, *(a.entrant.unit_id for a in results.absent)})
+        for unit_id in unit_ids:
+            ranking = rankings.get(unit_id)
+            unit_notes = place_notes(event, ranking) if ranking else {}
             unit_rows = [
-                [
-                    e.rank,
-                    results.contestants[e.contestant_id].number,
-                    results.contestants[e.contestant_id].name,
-                    units[unit_id].name,
-                    *[e.scores.get(c.key) for c in weighted],
-                    e.total,
-                    decided_by_text(event, e.decided_by),
-                ]
-                for e in ranking.ranked
+                *(
+                    ranked_row(e, units[unit_id].name, unit_notes)
+                    for e in (ranking.ranked if ranking else ())
+                ),
+                *absent_rows(unit_id),
             ]
             sheets.append(
                 Sheet(

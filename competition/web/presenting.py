@@ -42,6 +42,11 @@ def short_name(name: str) -> str:
     return _BRACKETS.sub("", name).strip() or name
 
 
+def absence_text(status: str) -> str:
+    """缺考 or 弃权: what a page prints where an absent contestant's score would be."""
+    return _("弃权") if status == "withdrawn" else _("缺考")
+
+
 def decided_by_text(event: Event, decided_by: str | None) -> str:
     """What separated a contestant from the one above, in words (技能操作成绩高, 操作用时少,
     裁定); empty where the total did."""

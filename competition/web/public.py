@@ -19,6 +19,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from competition import policy
+from competition.documents.formatting import place_notes
 from competition.errors import NotFound
 from competition.extensions import db
 from competition.i18n import _, lazy_gettext
@@ -87,6 +88,7 @@ def public_ranking(event_id: int, kind: str) -> ResponseReturnValue:
     if round_.kind == PRELIMINARY:
         # Each unit's committee ranks its own people: the preliminary is read unit by unit.
         rankings = result_service.unit_rankings(event, round_)
+        notes = place_notes(event, rankings.values())
         rows = [
             (people[entry.contestant_id].unit, entry)
             for unit in event.contest.units
@@ -94,6 +96,7 @@ def public_ranking(event_id: int, kind: str) -> ResponseReturnValue:
         ]
     else:
         rows = [(None, entry) for entry in results.ranking.ranked]
+        notes = place_notes(event, results.ranking)
     query = request.args.get("q", "").strip()[:40]
     if query:
         rows = [row for row in rows if _matches(query, people[row[1].contestant_id])]
@@ -116,6 +119,7 @@ def public_ranking(event_id: int, kind: str) -> ResponseReturnValue:
         entries=[entry for _, entry in shown],
         sections=sections,
         finalist_ids=finalist_ids,
+        notes=notes,
         query=query,
         found=len(rows),
         page=page,

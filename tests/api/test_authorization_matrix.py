@@ -44,6 +44,7 @@ from openpyxl import Workbook
 from competition.extensions import db
 from competition.models import Contestant, Event, User
 from competition.models.types import utcnow
+from competition.services import absences as absence_service
 from competition.services import appeals as appeal_service
 from competition.services import contests as contest_service
 from competition.services import craftsman as craftsman_service
@@ -80,6 +81,7 @@ class World:
             "cohort_id": self.ids["cohort"],
             "trainee_id": self.ids["t1"],
             "appeal_id": self.ids["appeal"],
+            "unit_id": self.ids["u1"],
             "serial": "ABCD-EFGH-JKMN-PQRS",  # no such certificate: the final is not published
         }
 
@@ -123,6 +125,18 @@ def _in_app(step: Callable[[World], None]) -> Callable[[Flask, World], None]:
             db.session.commit()
 
     return run
+
+
+@_in_app
+def _absent(world: World) -> None:
+    """Contestant a1 recorded as absent from the preliminary, for the undo to undo."""
+    event = db.session.get(Event, world.ids["event"])
+    contestant = db.session.get(Contestant, world.ids["a1"])
+    organiser = db.session.get(User, world.users["org"])
+    assert event is not None and contestant is not None
+    absence_service.record_absence(
+        event, event.round("preliminary"), contestant, "absent", "未到场", organiser
+    )
 
 
 @_in_app
@@ -208,11 +222,22 @@ API: tuple[Row, ...] = (
         body=lambda w: {"name": "新单位"}),
     Row("POST",   "/contests/<int:contest_id>/events",                        "401 403 403 403 403 403 403 403 403 201",
         body=lambda w: {"name": "焊工"}),
+    # corrections: u1 has people (409 for its removal); a1 has marks and an appeal (likewise)
+    Row("PATCH",  "/contests/<int:contest_id>/units/<int:unit_id>",           "401 403 403 403 403 403 403 403 403 200",
+        body=lambda w: {"name": "单位一", "reason": "按营业执照更正"}),
+    Row("POST",   "/contests/<int:contest_id>/units/<int:unit_id>/merge",     "401 403 403 403 403 403 403 403 403 200",
+        body=lambda w: {"into_unit_id": w.ids["u2"], "reason": "同一单位重复登记"}),
+    Row("DELETE", "/contests/<int:contest_id>/units/<int:unit_id>",           "401 403 403 403 403 403 403 403 403 409",
+        body=lambda w: {"reason": "登记错误"}),
     Row("GET",    "/events/<int:event_id>",                                   "200 200 200 200 200 200 200 200 200 200"),
     # contestants and judges
     Row("POST",   "/events/<int:event_id>/contestants",                       "401 403 403 403 403 403 403 403 403 201",
         body=lambda w: {"name": "新选手", "unit_id": w.ids["u1"]}),
     Row("GET",    "/events/<int:event_id>/contestants",                       "401 404 404 404 404 404 200 200 200 200"),
+    Row("PATCH",  "/events/<int:event_id>/contestants/<int:contestant_id>",   "401 403 403 403 403 403 403 403 403 200",
+        body=lambda w: {"name": "王 伟", "reason": "报名表笔误"}),
+    Row("DELETE", "/events/<int:event_id>/contestants/<int:contestant_id>",   "401 403 403 403 403 403 403 403 403 409",
+        body=lambda w: {"reason": "登记错误"}),
     Row("POST",   "/events/<int:event_id>/judges",                            "401 403 403 403 403 403 403 403 403 201",
         body=lambda w: {"user_id": w.users["spare_judge"]}),
     Row("GET",    "/events/<int:event_id>/judges",                            "401 403 403 403 403 403 403 403 403 200"),
@@ -227,10 +252,21 @@ API: tuple[Row, ...] = (
         body=lambda w: {"order": [w.ids["a2"], w.ids["a1"]], "reason": "抽签决定"}),
     Row("POST",   "/events/<int:event_id>/rounds/<round_kind>/publish",       "401 403 403 403 403 403 403 403 403 200",
         prepare=_publishable),
+    Row("PUT",    "/events/<int:event_id>/rounds/<round_kind>/absences/<int:contestant_id>",
+                                                                              "401 403 403 403 403 403 403 403 403 200",
+        body=lambda w: {"status": "absent", "reason": "理论考试未到场"}),
+    Row("DELETE", "/events/<int:event_id>/rounds/<round_kind>/absences/<int:contestant_id>",
+                                                                              "401 403 403 403 403 403 403 403 403 204",
+        prepare=_absent),
     Row("POST",   "/events/<int:event_id>/finalists",                         "401 403 403 403 403 403 403 403 403 201",
         body=lambda w: {"unit_id": w.ids["u2"], "count": 1}),
     Row("GET",    "/events/<int:event_id>/finalists",                         "404 404 404 404 404 404 200 200 200 200"),
     Row("GET",    "/events/<int:event_id>/audit",                             "401 403 403 403 403 403 403 403 403 200"),
+    # appeals: the preliminary is not published, so none can be filed (409)
+    Row("POST",   "/events/<int:event_id>/rounds/<round_kind>/appeals",       "401 403 403 403 403 403 403 403 403 409",
+        body=lambda w: {"contestant_id": w.ids["a1"], "filed_by": "张三", "subject": "理论成绩有误"}),
+    Row("POST",   "/appeals/<int:appeal_id>/decision",                        "401 403 403 403 403 403 403 403 403 200",
+        body=lambda w: {"outcome": "rejected", "reason": "查无错误"}),
     # craftsman class reviews
     Row("POST",   "/cohorts",                                                 "401 403 403 403 403 403 403 403 403 201",
         body=lambda w: {"name": "2022年职工工匠研修班"}),
@@ -272,6 +308,7 @@ API: tuple[Row, ...] = (
     Row("GET",    "/events/<int:event_id>/contestants/<int:contestant_id>/certificate.pdf",
                                                                               "401 403 403 403 403 403 403 403 403 409"),
     Row("GET",    "/events/<int:event_id>/certificates",                      "401 403 403 403 403 403 403 403 403 200"),
+    Row("GET",    "/certificates/<serial>",                                   "404 404 404 404 404 404 404 404 404 404"),
     Row("GET",    "/certificates/<serial>.pdf",                               "401 404 404 404 404 404 404 404 404 404"),
     Row("POST",   "/certificates/<serial>/revoke",                            "401 404 404 404 404 404 404 404 404 404",
         body=lambda w: {"reason": "获奖资格经复核撤销"}),
@@ -301,12 +338,21 @@ PAGES: tuple[Row, ...] = (
     Row("GET", "/console/contestants/<int:contestant_id>/audit",              "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/contests/<int:contest_id>",                          "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/contests/<int:contest_id>/events/new",               "302 403 403 403 403 403 403 403 403 200"),
+    Row("GET", "/console/contests/<int:contest_id>/units/<int:unit_id>",      "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/events/<int:event_id>",                              "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/events/<int:event_id>/edit",                         "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/events/<int:event_id>/appeals/new",                  "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/events/<int:event_id>/contestants",                  "302 403 403 403 403 403 403 403 403 200"),
+    Row("GET", "/console/events/<int:event_id>/contestants/<int:contestant_id>/correct",
+                                                                              "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/events/<int:event_id>/contestants/import",           "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/events/<int:event_id>/contestants/template.xlsx",    "302 403 403 403 403 403 403 403 403 200"),
+    Row("GET", "/console/events/<int:event_id>/marks/import",                 "302 403 403 403 403 403 403 403 403 200"),
+    Row("GET", "/console/events/<int:event_id>/marks/template.xlsx",          "302 403 403 403 403 403 403 403 403 200"),
+    Row("GET", "/console/events/<int:event_id>/judges/import",                "302 403 403 403 403 403 403 403 403 200"),
+    Row("GET", "/console/events/<int:event_id>/judges/template.xlsx",         "302 403 403 403 403 403 403 403 403 200"),
+    Row("GET", "/console/events/<int:event_id>/finalists/import",             "302 403 403 403 403 403 403 403 403 200"),
+    Row("GET", "/console/events/<int:event_id>/finalists/template.xlsx",      "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/events/<int:event_id>/finalists",                    "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/events/<int:event_id>/judges",                       "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/events/<int:event_id>/rounds/<kind>",                "302 403 403 403 403 403 403 403 403 200"),
@@ -317,6 +363,10 @@ PAGES: tuple[Row, ...] = (
                                                                               "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/events/<int:event_id>/rounds/final/certificates.pdf",
                                                                               "302 403 403 403 403 403 403 403 403 409"),
+    Row("GET", "/console/events/<int:event_id>/rounds/final/replacements.pdf",
+                                                                              "302 403 403 403 403 403 403 403 403 409"),
+    Row("GET", "/console/events/<int:event_id>/certificates",                 "302 403 403 403 403 403 403 403 403 200"),
+    Row("GET", "/console/events/<int:event_id>/awards",                       "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/cohorts",                                            "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/cohorts/<int:cohort_id>",                            "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/cohorts/<int:cohort_id>/experts",                    "302 403 403 403 403 403 403 403 403 200"),
@@ -334,6 +384,7 @@ PAGES: tuple[Row, ...] = (
     Row("GET", "/review/cohorts/<int:cohort_id>/trainees/<int:trainee_id>",   "302 403 403 200 200 403 403 403 403 403"),
     Row("GET", "/my/review",                                                  "302 200 403 403 403 403 403 403 403 403"),
     Row("GET", "/judging",                                                    "302 403 403 403 403 200 200 200 200 403"),
+    Row("GET", "/judging/events/<int:event_id>/<round_kind>/absences",        "302 403 403 403 403 403 403 200 403 200"),
     Row("GET", "/judging/events/<int:event_id>/<round_kind>/<component_key>", "302 403 403 403 403 403 200 200 200 403"),
     Row("GET", "/judging/events/<int:event_id>/<round_kind>/<component_key>/sheets/<int:judge_id>",
                                                                               "302 403 403 403 403 403 403 200 403 200"),

@@ -89,10 +89,16 @@ def test_one_page_per_finalist_in_rank_order_with_fixed_serials(app, client):
     again = pdf_text(_certificates(final.org, final.event_id).data)
     assert serials(again) == [by_contestant[e["contestant_id"]]["serial"] for e in final.ranked]
     assert len(final.org.get(f"/events/{final.event_id}/certificates")["certificates"]) == 7
-    # The rules that decided the tiers are locked now.
-    final.org.put(f"/events/{final.event_id}/award-rules", AWARDS, status=409)
+    # The same rules again move nobody: nothing is superseded, every serial stays valid.
+    final.org.put(f"/events/{final.event_id}/award-rules", AWARDS, status=200)
+    listed = final.org.get(f"/events/{final.event_id}/certificates")["certificates"]
+    assert {c["status"] for c in listed} == {"valid"} and len(listed) == 7
+    assert [c["total"] for c in sorted(listed, key=lambda c: c["place"])] == [
+        e["total"] for e in final.ranked
+    ]
     trail = final.org.get(f"/events/{final.event_id}/audit")["entries"]
     assert sum(1 for e in trail if e["action"] == "certificate.issue") == 7
+    assert not any(e["action"] == "certificate.supersede" for e in trail)
 
 
 def test_rare_name_characters_are_drawn_not_boxed(app, client):

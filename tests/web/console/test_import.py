@@ -70,7 +70,7 @@ def test_preview_lists_every_bad_row_and_stores_nothing(app, client):
         ["孙八", "单位1", "", "001"],  # 9: number already used
         ["周九", "单位1", 110105194912310020, ""],  # 10: Excel turned the ID into a number
         [],  # a blank line is no row
-        ["吴十", "单位1", "", "A 1"],  # 12: a number the API would refuse
+        ["吴十", "单位1", "", "A/1"],  # 12: a number the API would refuse
     ]
     response = upload(boss, world.event_id, xlsx(rows, title_rows=1), "报名表.xlsx")
     assert response.status_code == 422

@@ -66,7 +66,7 @@ def test_the_look_up_shows_own_scores_once_published(app, client):
     assert "理论知识 ×0.3 77.00" in after
     assert "总成绩 77.00" in after
     assert "单位内名次 第 3 名 （共 4 人）" in after
-    assert "名次依据 技能操作成绩高" in after
+    assert "名次依据 与第2名总分相同，技能操作成绩较低" in after
     assert "公示期至" in after
     assert "未参加本轮" in after  # not a finalist
     assert "证书" not in after  # no certificate yet, so no link
@@ -105,7 +105,7 @@ def test_public_results_list_only_published_rounds(app, client):
     text = text_of(page)
     assert "单位1" in text and "单位2" in text
     assert text.count("进入决赛") >= 3
-    assert "技能操作成绩高" in text
+    assert "与第3名总分相同，技能操作成绩较高" in text
     svg = re.search(r"<svg[^>]*>.*?</svg>", page, re.S).group(0)
     assert "<script" not in svg and svg.count('class="bar"') >= 5
     visitor.get(f"/results/events/{world.event_id}/final", status=404)

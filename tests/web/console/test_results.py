@@ -30,7 +30,9 @@ def test_the_ranking_says_what_decided_each_place_and_what_blocks_publication(ap
     boss = organiser_pages(app, client)
     unit1 = world.units[0]
     text = text_of(boss.get(_url(world) + f"?unit_id={unit1}"))
-    assert "技能操作成绩高" in text
+    # Both rows of the tie broken by practical say so, each in its own direction.
+    assert "2 002 选手1-2" in text and "与第3名总分相同，技能操作成绩较高" in text
+    assert "与第2名总分相同，技能操作成绩较低" in text
     overview = text_of(boss.get(_url(world)))
     assert "暂不能发布： 1 组同分未裁定" in overview
     assert "未裁定的同分" in overview and "单位2（单位内）" in overview
