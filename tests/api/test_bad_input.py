@@ -487,7 +487,7 @@ def test_duplicate_explicit_contest_number_is_409(registry):
 
 
 def test_bad_explicit_contest_number_is_422(registry):
-    for number in ["A 07", "", "A" * 17, "一号"]:
+    for number in ["A/07", "", "A" * 17, "一号"]:
         refuse_contestant(registry, 422, "number", number=number)
 
 

@@ -160,7 +160,9 @@ def test_an_organiser_sets_up_imports_rules_on_a_tie_and_publishes(app, client, 
 
     page.click("nav.tabs >> text=初赛排名")
     expect(page.locator(".publish")).to_contain_text("1 组同分未裁定")
-    expect(page.locator("table.ranking")).to_contain_text("操作用时少")
+    expect(page.locator("table.ranking")).to_contain_text("操作用时较少")
+    expect(page.locator("table.ranking")).to_contain_text("操作用时较多")
+    expect(page.locator("table.ranking")).to_contain_text("待裁定")
     tie = page.locator("form.tie")
     tie.locator("select[name=order]").nth(0).select_option(label="006 钱七")
     tie.locator("select[name=order]").nth(1).select_option(label="005 赵六")
