@@ -92,14 +92,14 @@ def build(database: Path) -> dict[str, int]:
     """A published contest; marks are inserted in bulk (marking is not what is measured)."""
     from flask_migrate import upgrade
 
-    from competition.documents.certificates import set_colours
+    from competition.contest.documents.certificates import set_colours
+    from competition.contest.services import awards as award_service
+    from competition.contest.services import contests as contest_service
+    from competition.contest.services import results as result_service
+    from competition.core import users as user_service
     from competition.extensions import db
     from competition.models import Mark
     from competition.models.contests import FINAL, PRELIMINARY
-    from competition.services import awards as award_service
-    from competition.services import contests as contest_service
-    from competition.services import results as result_service
-    from competition.services import users as user_service
 
     app = _app(database)
     with app.app_context():
@@ -178,7 +178,7 @@ def build(database: Path) -> dict[str, int]:
 # ---------------------------------------------------------------- what is measured
 def single(database: Path, contestant_id: int, runs: int) -> dict[str, float]:
     """The first download in this (fresh) process, then `runs` warm ones."""
-    from competition.documents.certificates import certificate_pdf
+    from competition.contest.documents.certificates import certificate_pdf
     from competition.extensions import db
 
     app = _app(database)
@@ -194,7 +194,7 @@ def single(database: Path, contestant_id: int, runs: int) -> dict[str, float]:
 
 def batch(database: Path, event_id: int) -> dict[str, float]:
     """All 500 certificates of the event in one PDF, in this (fresh) process."""
-    from competition.documents.certificates import event_certificates_pdf
+    from competition.contest.documents.certificates import event_certificates_pdf
     from competition.extensions import db
     from competition.models import Event
 
@@ -211,11 +211,11 @@ def batch(database: Path, event_id: int) -> dict[str, float]:
 
 def notice(database: Path, event_id: int, runs: int) -> dict[str, float]:
     """The preliminary's notice (1,000 ranked): one warm-up, then the median of `runs`."""
-    from competition.documents.notices import results_pdf
+    from competition.contest.documents.notices import results_pdf
+    from competition.contest.services.results import round_results
     from competition.extensions import db
     from competition.models import Event
     from competition.models.contests import PRELIMINARY
-    from competition.services.results import round_results
 
     app = _app(database)
     times, cpus = [], []
@@ -262,7 +262,7 @@ def main() -> None:
 
     from weasyprint import __version__ as weasyprint_version
 
-    from competition.documents import render
+    from competition.pdf import render
 
     with tempfile.TemporaryDirectory(prefix="competition-bench-") as folder:
         database = Path(folder) / "bench.sqlite3"

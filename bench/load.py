@@ -38,9 +38,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 from baseline_app import create_table, engine_for, rows  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
+from competition.contest.services import contests  # noqa: E402
+from competition.core import users  # noqa: E402
 from competition.extensions import db  # noqa: E402
 from competition.models import AuditEntry, Mark  # noqa: E402
-from competition.services import contests, users  # noqa: E402
 from tests.conftest import _create_database, make_app, migrate_to_head  # noqa: E402
 from tests.pgcluster import PostgresCluster, free_port  # noqa: E402
 

@@ -25,11 +25,12 @@ from sqlalchemy import create_engine
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # The app's connection settings (WAL, busy timeout) apply to every engine once imported.
 import competition.extensions  # noqa: F401
-from competition import policy
-from competition.errors import AppError
+from competition.contest import policy
+from competition.contest.services import marks
+from competition.core import audit, users
+from competition.core.errors import AppError
+from competition.core.locking import writer_turn
 from competition.models import Role
-from competition.services import audit, marks, users
-from competition.services.locking import writer_turn
 
 engine = create_engine(
     os.environ.get("DATABASE_URL", "sqlite://").replace("postgresql://", "postgresql+psycopg://", 1)

@@ -26,10 +26,11 @@ from sqlalchemy import event, insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from competition.contest.services import contests
+from competition.contest.services.contests import ComponentSpec
+from competition.core import users
 from competition.extensions import db
 from competition.models import Contestant, Finalist, JudgeAssignment, Mark
-from competition.services import contests, users
-from competition.services.contests import ComponentSpec
 from tests.conftest import _create_database, make_app, migrate_to_head
 from tests.pgcluster import PostgresCluster
 

@@ -13,6 +13,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from competition.config import load_config
+from competition.core.i18n import select_locale
 from competition.extensions import (
     babel,
     csrf,
@@ -22,7 +23,6 @@ from competition.extensions import (
     migrate,
     ping_idle_connections,
 )
-from competition.i18n import select_locale
 from competition.models.types import MAX_ID
 
 
@@ -67,22 +67,25 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from competition import (
-        models,  # noqa: F401  (registers the tables)
-        ops,
-    )
-    from competition.api import bp as api_bp
+    import competition.contest.api
+    import competition.contest.web
+    import competition.reviews.api
+    import competition.reviews.web
+    import competition.site  # noqa: F401  (the features add their routes to the two faces)
+    from competition import models  # noqa: F401  (registers the tables)
     from competition.cli import register_cli
-    from competition.documents.web import bp as documents_web_bp
-    from competition.errors import register_error_handlers
-    from competition.web import bp as web_bp
+    from competition.contest.web.verify import bp as verify_bp
+    from competition.core import ops
+    from competition.core.errors import register_error_handlers
+    from competition.http.blueprints import api as api_bp
+    from competition.http.blueprints import web as web_bp
 
     app.url_map.converters["int"] = IdConverter
     csrf.exempt(api_bp)  # the API authenticates by bearer token, never by cookie
     app.session_interface = _SessionInterface(f"{api_bp.url_prefix}/")
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
-    app.register_blueprint(documents_web_bp)
+    app.register_blueprint(verify_bp)
     register_error_handlers(app)
     ops.init_app(app)
     register_cli(app)

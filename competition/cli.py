@@ -9,10 +9,10 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from competition.errors import AppError
+from competition.core import users as user_service
+from competition.core.errors import AppError
 from competition.extensions import db
 from competition.models.users import ROLE_VALUES
-from competition.services import users as user_service
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="The reference CNC-milling demo contest.")
@@ -54,8 +54,8 @@ def create_user(name: str, role: str, display_name: str) -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has any contest.")
 def load_demo(if_empty: bool) -> None:
     """Load the reference CNC-milling contest with contestants, judges and marks."""
-    from competition.demo import database_is_empty, load_demo_contest
-    from competition.demo_craftsman import load_demo_cohort
+    from competition.contest.demo import database_is_empty, load_demo_contest
+    from competition.reviews.demo import load_demo_cohort
 
     if if_empty and not database_is_empty():
         click.echo("The database already holds data; demo not loaded.")
@@ -77,7 +77,7 @@ def load_demo(if_empty: bool) -> None:
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(out: Path) -> None:
     """Write a consistent copy of the live SQLite database to OUT."""
-    from competition.backup import BackupError, backup_sqlite
+    from competition.core.backup import BackupError, backup_sqlite
 
     try:
         pages = backup_sqlite(db.engine, out)
@@ -87,7 +87,7 @@ def backup_command(out: Path) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from competition.documents.cli import certificates_cli
+    from competition.contest.cli import certificates_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from competition.workdays import parse_dates
+from competition.core.workdays import parse_dates
 
 
 class ConfigError(RuntimeError):

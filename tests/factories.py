@@ -12,8 +12,8 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from competition.core import users as user_service
 from competition.extensions import db
-from competition.services import users as user_service
 
 PASSWORD = "correct-horse-battery"
 

@@ -9,8 +9,8 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
+from competition.core import audit
 from competition.extensions import db
-from competition.services import audit
 from tests.conftest import make_app
 
 

@@ -119,7 +119,7 @@ def test_successful_sign_ins_do_not_count(app, client):
 def test_only_sign_ins_go_through_the_rate_limiter(app):
     """Every other request skips Flask-Limiter's search for limits (a judge's mark included);
     a view that signs someone in must not, or guessing would be unlimited."""
-    from competition.ratelimits import _not_a_sign_in
+    from competition.core.ratelimits import _not_a_sign_in
 
     exempt = {
         ("POST", "/api/v1/tokens"): False,

@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from competition.core import locking
+from competition.core.locking import WriterTurn, begin_sqlite_write, writer_turn
 from competition.extensions import db
 from competition.models import Contest
-from competition.services import locking
-from competition.services.locking import WriterTurn, begin_sqlite_write, writer_turn
 
 # A second process holding the turn of the file given as its argument until stdin closes.
 _HOLDER = """
 import sys
-from competition.services.locking import WriterTurn
+from competition.core.locking import WriterTurn
 turn = WriterTurn(sys.argv[1])
 turn.take()
 print("held", flush=True)

@@ -11,7 +11,10 @@ from competition.models.contests import (
     Round,
     Unit,
 )
-from competition.models.craftsman import (
+from competition.models.documents import AwardRuleSet, Certificate
+from competition.models.judging import Appeal, SecondEntry, Sheet
+from competition.models.marks import Absence, Mark, ResultStamp, TieResolution
+from competition.models.reviews import (
     Cohort,
     CohortExpert,
     Review,
@@ -19,9 +22,6 @@ from competition.models.craftsman import (
     RubricItem,
     Trainee,
 )
-from competition.models.documents import AwardRuleSet, Certificate
-from competition.models.judging import Appeal, SecondEntry, Sheet
-from competition.models.marks import Absence, Mark, ResultStamp, TieResolution
 from competition.models.users import ApiToken, Role, User
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Two organisers edit one event's set-up in two browsers: the later save is refused with a
 readable message, and the form shows what the other saved. SQLite only (the pages' database
-work runs on both databases in tests/web/console/test_concurrent_edits.py)."""
+work runs on both databases in tests/contest/web/console/test_concurrent_edits.py)."""
 
 from __future__ import annotations
 

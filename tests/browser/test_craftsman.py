@@ -16,12 +16,12 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from competition.demo_craftsman import TRAINEE_PASSWORD, load_demo_cohort
 from competition.extensions import db
+from competition.reviews.demo import TRAINEE_PASSWORD, load_demo_cohort
 from tests.browser.conftest import screenshot, sign_in
-from tests.craftsman.helpers import LECTURE_RUBRIC
-from tests.craftsman.test_excel import xlsx
 from tests.factories import PASSWORD, login, make_user, organiser
+from tests.reviews.helpers import LECTURE_RUBRIC
+from tests.reviews.test_excel import xlsx
 
 pytestmark = pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 

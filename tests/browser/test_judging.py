@@ -14,9 +14,9 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from competition.contest.services import judging as judging_service
 from competition.extensions import db
 from competition.models import Event, User
-from competition.services import judging as judging_service
 from tests.browser.conftest import screenshot, sign_in
 from tests.factories import PASSWORD, build_world, judge, mark
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from competition import access_codes
+from competition.core import access_codes
 from competition.extensions import db
 from competition.models import Contestant
 from tests.browser.conftest import screenshot

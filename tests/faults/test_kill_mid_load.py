@@ -21,9 +21,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from competition.contest.services import contests
+from competition.core import users
 from competition.extensions import db
 from competition.models import AuditEntry, Component, Mark
-from competition.services import contests, users
 from tests.pgcluster import free_port
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from competition.web.presenting import histogram
+from competition.contest.web.presenting import histogram
 
 
 def _bands(h):

@@ -1,5 +1,5 @@
 """The one place exports neutralise formula injection, and what uploads that are not what they
-claim to be are told (competition.spreadsheets)."""
+claim to be are told (competition.core.spreadsheets)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from competition.services import craftsman_excel
-from competition.spreadsheets import (
+from competition.core.spreadsheets import (
     Sheet,
     SpreadsheetError,
     csv_cell,
@@ -22,6 +21,7 @@ from competition.spreadsheets import (
     write_xlsx,
     xlsx_problem,
 )
+from competition.reviews import excel as craftsman_excel
 
 # Everything a spreadsheet program may take for a formula, or the start of one.
 HOSTILE = [

@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from competition import access_codes
-from competition.spreadsheets import (
+from competition.core import access_codes
+from competition.core.spreadsheets import (
     Sheet,
     SpreadsheetError,
     csv_cell,

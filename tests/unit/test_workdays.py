@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from competition.workdays import Calendar, notice_ends_on, parse_dates
+from competition.core.workdays import Calendar, notice_ends_on, parse_dates
 
 PLAIN = Calendar()
 

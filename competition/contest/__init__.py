@@ -1,0 +1,1 @@
+"""Skills contests: events, rounds, judging, results, notices, certificates."""

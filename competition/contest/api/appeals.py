@@ -1,0 +1,186 @@
+"""API routes of appeals (申诉, api-v1 "Appeals"): filing one during the notice period and
+deciding it. The rules are `competition.contest.services.appeals`, the same the organisers'
+pages use;
+a decision that changes marks supersedes the certificates it makes stale.
+
+Checks in the contract's order: 401, 404, 403, 400, 422, 409.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.wrappers import Response
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from competition.contest import policy
+from competition.contest.services import appeals as appeal_service
+from competition.contest.services import contests as contest_service
+from competition.core.errors import Invalid
+from competition.extensions import db
+from competition.http.api import load, require_user, respond
+from competition.http.blueprints import api as bp
+from competition.http.fields import BaseSchema, DecimalValue, Integer, List, Nested, String
+from competition.http.openapi import Operation
+from competition.models import Appeal, Contestant
+from competition.models.judging import APPEAL_OUTCOMES, APPEAL_UPHELD
+from competition.models.types import utcnow
+
+OPEN = "open"
+
+
+# ---------------------------------------------------------------- schemas
+class AppealIn(BaseSchema):
+    contestant_id = Integer(required=True)
+    filed_by = String(
+        required=True,
+        validate=validate.Length(min=1, max=appeal_service.MAX_NAME, error="长度应为 1-100 个字符"),
+    )
+    subject = String(
+        required=True,
+        validate=validate.Length(
+            min=1, max=appeal_service.MAX_TEXT, error="长度应为 1-2000 个字符"
+        ),
+    )
+
+
+class AppealOut(BaseSchema):
+    id = fields.Integer()
+    contestant_id = fields.Integer()
+    round = fields.String()
+    filed_by = fields.String()
+    filed_at = fields.DateTime()
+    subject = fields.String()
+    status = fields.String(metadata={"enum": [OPEN, *APPEAL_OUTCOMES]})
+
+
+class ChangeIn(BaseSchema):
+    judge_id = Integer(required=True)
+    component = String(required=True, validate=validate.Length(min=1, max=50))
+    value = DecimalValue(required=True)
+
+
+class DecisionIn(BaseSchema):
+    outcome = String(
+        required=True,
+        validate=validate.OneOf(APPEAL_OUTCOMES, error="应为 upheld 或 rejected"),
+    )
+    reason = String(
+        required=True,
+        validate=validate.Length(
+            min=1, max=appeal_service.MAX_TEXT, error="长度应为 1-2000 个字符"
+        ),
+    )
+    changes = List(Nested(ChangeIn), load_default=list, validate=validate.Length(max=100))
+
+    @validates_schema(skip_on_field_errors=True)
+    def _changes_only_when_upheld(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        """A rejected appeal changes nothing: sending changes with it is a mistake to point
+        out, not to drop silently."""
+        if data["changes"] and data["outcome"] != APPEAL_UPHELD:
+            raise ValidationError("只有申诉成立（upheld）时才能更改成绩", "changes")
+
+
+class DecisionOut(BaseSchema):
+    id = fields.Integer()
+    contestant_id = fields.Integer()
+    status = fields.String(metadata={"enum": list(APPEAL_OUTCOMES)})
+    reason = fields.String()
+    decided_at = fields.DateTime()
+
+
+def _appeal_body(appeal: Appeal) -> dict[str, Any]:
+    return {
+        "id": appeal.id,
+        "contestant_id": appeal.contestant_id,
+        "round": appeal.round.kind,
+        "filed_by": appeal.filed_by,
+        "filed_at": appeal.filed_at,
+        "subject": appeal.subject,
+        "status": appeal.outcome or OPEN,
+    }
+
+
+# ---------------------------------------------------------------- routes
+@bp.post("/events/<int:event_id>/rounds/<round_kind>/appeals")
+def file_appeal(event_id: int, round_kind: str) -> Response:
+    user = require_user()
+    event = contest_service.get_event(event_id)
+    round_ = contest_service.get_round(event, round_kind)
+    policy.require_organiser(user)
+    data = load(AppealIn())
+    contestant = db.session.get(Contestant, data["contestant_id"])
+    if contestant is None or contestant.event_id != event.id:
+        raise Invalid("本赛项没有这名选手", {"contestant_id": ["本赛项没有这名选手"]})
+    appeal = appeal_service.file_appeal(
+        event,
+        round_,
+        contestant,
+        data["filed_by"],
+        utcnow(),
+        data["subject"],
+        user,
+        during_notice=True,
+    )
+    db.session.commit()
+    return respond(AppealOut(), _appeal_body(appeal), 201)
+
+
+@bp.post("/appeals/<int:appeal_id>/decision")
+def decide_appeal(appeal_id: int) -> Response:
+    user = require_user()
+    appeal = appeal_service.get_appeal(appeal_id)
+    policy.require_organiser(user)
+    data = load(DecisionIn())
+    changes = [
+        appeal_service.MarkChange(c["judge_id"], c["component"], c["value"])
+        for c in data["changes"]
+    ]
+    appeal = appeal_service.decide_appeal(appeal, data["outcome"], data["reason"], changes, user)
+    db.session.commit()
+    return respond(
+        DecisionOut(),
+        {
+            "id": appeal.id,
+            "contestant_id": appeal.contestant_id,
+            "status": appeal.outcome,
+            "reason": appeal.outcome_reason,
+            "decided_at": appeal.decided_at,
+        },
+    )
+
+
+# ---------------------------------------------------------------- the OpenAPI rows
+OPERATIONS: tuple[Operation, ...] = (
+    Operation(
+        "post",
+        "/events/{event_id}/rounds/{round}/appeals",
+        "登记申诉 (organiser)",
+        "appeals",
+        "required",
+        AppealIn,
+        AppealOut,
+        201,
+        (400, 401, 403, 404, 409, 422),
+        description="A written appeal as handed in: who filed it (a real name) and what it is "
+        "about; filed now. 409 unless the round is published and its notice period (公示期) "
+        "has not ended. 422 for a contestant not of the event (in the final: not a finalist).",
+    ),
+    Operation(
+        "post",
+        "/appeals/{appeal_id}/decision",
+        "申诉处理结果 (organiser)",
+        "appeals",
+        "required",
+        DecisionIn,
+        DecisionOut,
+        200,
+        (400, 401, 403, 404, 409, 422),
+        description="upheld or rejected, with a reason. `changes` (only with upheld; 422 "
+        "otherwise) set judges' marks of the appellant in the appealed round through the "
+        "ordinary mark rules, audited, and send the changed sheets back for the chief "
+        "judge's signature. Certificates already printed whose place, total or award tier "
+        "the change moves are superseded (see GET /certificates/{serial}). 409 for an appeal "
+        "already decided, or for changes after the notice period.",
+    ),
+)

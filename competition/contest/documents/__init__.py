@@ -1,0 +1,1 @@
+"""The contest's printed documents: certificates, notices, score sheets."""

@@ -1,0 +1,284 @@
+"""Who may do what: one place for these rules, used by the API and the pages alike."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from competition.core.errors import Forbidden
+from competition.extensions import db
+from competition.models import (
+    Cohort,
+    CohortExpert,
+    Contestant,
+    Event,
+    JudgeAssignment,
+    Role,
+    Round,
+    Trainee,
+    User,
+)
+from competition.models.contests import PRELIMINARY
+
+
+def is_organiser(user: User | None) -> bool:
+    return user is not None and user.role == Role.ORGANISER
+
+
+def require_organiser(user: User) -> None:
+    if not is_organiser(user):
+        raise Forbidden("只有组委会可以进行此操作")
+
+
+def judge_assignment(user: User | None, event: Event) -> JudgeAssignment | None:
+    if user is None or user.role != Role.JUDGE:
+        return None
+    return db.session.scalar(
+        select(JudgeAssignment).where(
+            JudgeAssignment.event_id == event.id, JudgeAssignment.user_id == user.id
+        )
+    )
+
+
+#: `marking_refusal`'s `assigned_unit` for a user with no judge's assignment to the event.
+NOT_ASSIGNED: object = object()
+_UNASKED: object = object()
+
+
+def marking_refusal(
+    assigned_unit: int | object | None,
+    round_kind: str,
+    contestant_unit: int | object | None = _UNASKED,
+) -> str | None:
+    """Why a judge may not mark (a 403's message), or None: the rule itself, on plain values,
+    so the API's mark entry can apply it to the one row it reads
+    (`services.marks.locked_target_for_token`).
+
+    `assigned_unit` is the unit of the judge's assignment to the event (None for the contest's
+    own panel), or `NOT_ASSIGNED`. Only a judge assigned to the event marks it; a unit's
+    committee marks only the preliminary, since the final is run by the contest's organising
+    committee, and only its own people. Without `contestant_unit` the last is not asked."""
+    if assigned_unit is NOT_ASSIGNED:
+        return "您不是该赛项的裁判，不能评分"
+    if assigned_unit is not None and round_kind != PRELIMINARY:
+        return "单位初赛组委会的裁判只能为本单位的初赛评分"
+    if assigned_unit not in (None, contestant_unit) and contestant_unit is not _UNASKED:
+        return "只能为本单位的选手评分"
+    return None
+
+
+def marking_assignment(user: User, event: Event, round_: Round) -> JudgeAssignment:
+    """The judge's assignment that lets them mark this round (their score sheets), or 403."""
+    assignment = judge_assignment(user, event)
+    refusal = marking_refusal(
+        NOT_ASSIGNED if assignment is None else assignment.unit_id, round_.kind
+    )
+    if refusal:
+        raise Forbidden(refusal)
+    assert assignment is not None
+    return assignment
+
+
+def require_marking(user: User, event: Event, round_: Round, contestant: Contestant) -> None:
+    """A judge marks a contestant of the round they may mark; a unit's committee marks only its
+    own people."""
+    assignment = marking_assignment(user, event, round_)
+    refusal = marking_refusal(assignment.unit_id, round_.kind, contestant.unit_id)
+    if refusal:
+        raise Forbidden(refusal)
+
+
+def absence_unit(user: User | None, event: Event, round_: Round) -> int | object | None:
+    """Whose absences (缺考/弃权) this user records on the pages: `NOT_ASSIGNED` for nobody;
+    None for everyone of the round (an organiser, the event's chief judge); a unit's id for a
+    unit committee's chief, in that unit's preliminary. The API leaves it to organisers."""
+    if is_organiser(user):
+        return None
+    assignment = judge_assignment(user, event)
+    if assignment is None or not assignment.is_chief:
+        return NOT_ASSIGNED
+    if assignment.unit_id is not None and round_.kind != PRELIMINARY:
+        return NOT_ASSIGNED
+    return assignment.unit_id
+
+
+def require_absence_recording(
+    user: User, event: Event, round_: Round, contestant: Contestant
+) -> None:
+    unit = absence_unit(user, event, round_)
+    if unit is NOT_ASSIGNED:
+        raise Forbidden("只有裁判长或组委会可以登记缺考、弃权")
+    if unit is not None and contestant.unit_id != unit:
+        raise Forbidden("只能登记本单位选手的缺考、弃权")
+
+
+def may_read_results(user: User | None, event: Event, round_: Round) -> bool:
+    if round_.published:
+        return True
+    return is_organiser(user) or judge_assignment(user, event) is not None
+
+
+def sees_identities(user: User | None, round_: Round) -> bool:
+    """Judges mark contest numbers; names and units stay hidden from them until publication."""
+    return round_.published or is_organiser(user)
+
+
+# ---------------------------------------------------------------- craftsman class reviews
+def cohort_expert(user: User | None, cohort: Cohort) -> CohortExpert | None:
+    """The user's seat on the cohort's panel, if they are an expert on it."""
+    if user is None or user.role != Role.EXPERT:
+        return None
+    return db.session.scalar(
+        select(CohortExpert).where(
+            CohortExpert.cohort_id == cohort.id, CohortExpert.user_id == user.id
+        )
+    )
+
+
+def is_cohort_trainee(user: User | None, cohort: Cohort) -> bool:
+    if user is None or user.role != Role.TRAINEE:
+        return False
+    found = db.session.scalar(
+        select(Trainee.id).where(Trainee.cohort_id == cohort.id, Trainee.user_id == user.id)
+    )
+    return found is not None
+
+
+def require_reviewing(user: User, cohort: Cohort) -> CohortExpert:
+    """Only an expert on a cohort's panel reviews its trainees: an expert sees and scores only
+    their own cohort."""
+    seat = cohort_expert(user, cohort)
+    if seat is None:
+        raise Forbidden("您不是该研修班的评审专家，不能评审")
+    return seat
+
+
+def require_panel_lead(user: User, cohort: Cohort) -> CohortExpert:
+    """The panel lead signs the cohort's results; nobody else, not even an organiser, since the
+    signature is the panel's word on the result."""
+    seat = cohort_expert(user, cohort)
+    if seat is None or not seat.is_lead:
+        raise Forbidden("只有评审专家组组长可以签署评审结果")
+    return seat
+
+
+def require_cohort_member(user: User, cohort: Cohort) -> None:
+    """Organisers, the cohort's experts and its trainees may see the cohort itself."""
+    if is_organiser(user) or cohort_expert(user, cohort) is not None:
+        return
+    if is_cohort_trainee(user, cohort):
+        return
+    raise Forbidden("您无权查看该研修班")
+
+
+def require_cohort_staff(user: User, cohort: Cohort) -> None:
+    """The trainee list (the expert's worklist) is for organisers and the cohort's experts."""
+    if not is_organiser(user) and cohort_expert(user, cohort) is None:
+        raise Forbidden("只有组委会和本研修班的评审专家可以查看学员名单")
+
+
+def require_cohort_results(user: User, cohort: Cohort) -> None:
+    """Organisers, and the panel lead who signs them, read the whole cohort's results; other
+    experts do not, so each scores independently of the others."""
+    if is_organiser(user):
+        return
+    seat = cohort_expert(user, cohort)
+    if seat is None or not seat.is_lead:
+        raise Forbidden("只有组委会和评审专家组组长可以查看全班评审结果")
+
+
+def require_trainee_file(user: User, trainee: Trainee) -> None:
+    """A trainee's file: organisers, and the trainee's own login; another trainee gets 403."""
+    if is_organiser(user):
+        return
+    if user.role == Role.TRAINEE and trainee.user_id == user.id:
+        return
+    raise Forbidden("只能查看本人的评审档案")
+
+
+def sees_reviewers(user: User | None) -> bool:
+    """Who wrote which review is for organisers; the trainee reads the panel's comments."""
+    return is_organiser(user)
+
+
+# ---------------------------------------------------------------- score sheets (judging)
+def sheet_assignment(event: Event, judge_id: int) -> JudgeAssignment | None:
+    """The assignment of the judge whose sheet it is (None: not a judge of this event)."""
+    return db.session.scalar(
+        select(JudgeAssignment).where(
+            JudgeAssignment.event_id == event.id, JudgeAssignment.user_id == judge_id
+        )
+    )
+
+
+def assignment_may_sign(
+    signer: JudgeAssignment | None, round_: Round, sheet_of: JudgeAssignment
+) -> bool:
+    """The event's chief judge signs any judge's sheet of the event; a unit committee's chief
+    (a chief assignment with a unit) signs that committee's preliminary sheets."""
+    if signer is None or not signer.is_chief:
+        return False
+    if signer.unit_id is None:
+        return True
+    return round_.kind == PRELIMINARY and sheet_of.unit_id == signer.unit_id
+
+
+def may_sign(user: User | None, event: Event, round_: Round, sheet_of: JudgeAssignment) -> bool:
+    return assignment_may_sign(judge_assignment(user, event), round_, sheet_of)
+
+
+def require_signing(user: User, event: Event, round_: Round, sheet_of: JudgeAssignment) -> None:
+    if not may_sign(user, event, round_, sheet_of):
+        raise Forbidden("只有裁判长可以签字确认评分表")
+
+
+def may_review_sheet(
+    user: User | None, event: Event, round_: Round, sheet_of: JudgeAssignment
+) -> bool:
+    """Who sees a whole sheet with both entries side by side and settles differences: the
+    organisers and whoever may sign it; never the second-entry typist as such."""
+    return is_organiser(user) or may_sign(user, event, round_, sheet_of)
+
+
+def require_sheet_review(
+    user: User, event: Event, round_: Round, sheet_of: JudgeAssignment
+) -> None:
+    if not may_review_sheet(user, event, round_, sheet_of):
+        raise Forbidden("只有组委会或裁判长可以查看和核定整张评分表")
+
+
+def second_entry_refusal(
+    user: User | None, event: Event, round_: Round, sheet_of: JudgeAssignment
+) -> str | None:
+    """Why `user` may not re-enter this sheet, or None."""
+    own = None if is_organiser(user) else judge_assignment(user, event)
+    return assignment_second_entry_refusal(user, own, round_, sheet_of)
+
+
+def assignment_second_entry_refusal(
+    user: User | None, own: JudgeAssignment | None, round_: Round, sheet_of: JudgeAssignment
+) -> str | None:
+    """Second entry is done by someone other than the sheet's judge (entered by ≠ verified
+    by): an organiser (the committee's recorder) or another judge of the event (`own` is their
+    assignment) who could mark the same rows."""
+    if user is None:
+        return "请先登录"
+    if user.id == sheet_of.user_id:
+        return "二次录入须由评分裁判以外的人完成"
+    if is_organiser(user):
+        return None
+    assignment = own
+    if assignment is None:
+        return "您不是该赛项的裁判"
+    if assignment.unit_id is not None and (
+        round_.kind != PRELIMINARY or assignment.unit_id != sheet_of.unit_id
+    ):
+        return "只能二次录入本单位初赛组委会的评分表"
+    return None
+
+
+def require_second_entry(
+    user: User, event: Event, round_: Round, sheet_of: JudgeAssignment
+) -> None:
+    refusal = second_entry_refusal(user, event, round_, sheet_of)
+    if refusal:
+        raise Forbidden(refusal)

@@ -1,0 +1,289 @@
+"""Setting a contest up: contests, units, events with their rules, contestants and judges."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from competition.core import audit, normalise
+from competition.core.errors import Conflict, Invalid, NotFound
+from competition.extensions import db
+from competition.models import (
+    Component,
+    Contest,
+    Contestant,
+    Event,
+    JudgeAssignment,
+    Role,
+    Round,
+    Unit,
+    User,
+)
+from competition.models.contests import ROUND_KINDS
+
+ID_NUMBER_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_NUMBER_CHECK = "10X98765432"
+
+
+def create_contest(
+    name: str,
+    host: str,
+    edition: str = "",
+    co_hosts: str = "",
+    theme: str = "",
+    objection_contact: str = "",
+) -> Contest:
+    contest = Contest(
+        name=name,
+        host=host,
+        edition=edition,
+        co_hosts=co_hosts,
+        theme=theme,
+        objection_contact=objection_contact,
+    )
+    db.session.add(contest)
+    db.session.flush()
+    return contest
+
+
+def create_unit(contest: Contest, name: str) -> Unit:
+    name = normalise.unit_name(name)
+    if not name:
+        raise Invalid("请填写单位名称", {"name": ["单位名称不能为空"]})
+    exists = db.session.scalar(
+        select(Unit.id).where(Unit.contest_id == contest.id, Unit.name == name)
+    )
+    if exists is not None:
+        raise Conflict(f"单位“{name}”已登记", {"name": ["该单位已登记"]})
+    unit = Unit(contest=contest, name=name)
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    key: str
+    name: str
+    weight: Decimal
+    max_score: Decimal
+    higher_is_better: bool = True
+    # The unit a score is printed in ("分钟"); presentation only, so not one of the rules.
+    unit_label: str = ""
+
+    @property
+    def rule(self) -> tuple[str, str, Decimal, Decimal, bool]:
+        """What the marks mean: all but the printed unit, which may change at any time."""
+        return (self.key, self.name, self.weight, self.max_score, self.higher_is_better)
+
+
+REFERENCE_COMPONENTS = (
+    ComponentSpec("theory", "理论知识", Decimal("0.30"), Decimal("100")),
+    ComponentSpec("practical", "技能操作", Decimal("0.70"), Decimal("100")),
+)
+REFERENCE_TIE_BREAKS = ("practical",)
+
+
+def validate_event_rules(
+    components: Sequence[ComponentSpec], tie_breaks: Sequence[str]
+) -> dict[str, list[str]]:
+    """The rules an event's set-up must follow before any mark can mean something."""
+    errors: dict[str, list[str]] = {}
+    keys = [c.key for c in components]
+    if not components:
+        errors["components"] = ["至少需要一个评分项"]
+        return errors
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    if duplicates:
+        errors.setdefault("components", []).append("评分项代码重复：" + "、".join(duplicates))
+    weighted = [c for c in components if c.weight > 0]
+    if not weighted:
+        errors.setdefault("components", []).append("至少需要一个权重大于 0 的评分项")
+    elif sum((c.weight for c in weighted), Decimal(0)) != Decimal(1):
+        total = sum((c.weight for c in weighted), Decimal(0))
+        errors.setdefault("components", []).append(f"各评分项权重之和须为 1，现为 {total}")
+    unknown = [k for k in tie_breaks if k not in keys]
+    if unknown:
+        errors.setdefault("tie_breaks", []).append("未知的评分项：" + "、".join(unknown))
+    if len(set(tie_breaks)) != len(tie_breaks):
+        errors.setdefault("tie_breaks", []).append("同分比较项重复")
+    return errors
+
+
+def create_event(
+    contest: Contest,
+    name: str,
+    group: str = "职工组",
+    min_finalists_per_unit: int = 3,
+    components: Sequence[ComponentSpec] = REFERENCE_COMPONENTS,
+    tie_breaks: Sequence[str] = REFERENCE_TIE_BREAKS,
+) -> Event:
+    errors = validate_event_rules(components, tie_breaks)
+    if errors:
+        raise Invalid("赛项设置有误", errors)
+    exists = db.session.scalar(
+        select(Event.id).where(
+            Event.contest_id == contest.id, Event.name == name, Event.group_name == group
+        )
+    )
+    if exists is not None:
+        raise Conflict(f"赛项“{name}（{group}）”已存在", {"name": ["该赛项已存在"]})
+    event = Event(
+        contest=contest, name=name, group_name=group, min_finalists_per_unit=min_finalists_per_unit
+    )
+    db.session.add(event)
+    for position, spec in enumerate(components):
+        db.session.add(
+            Component(
+                event=event,
+                key=spec.key,
+                name=spec.name,
+                weight=spec.weight,
+                max_score=spec.max_score,
+                higher_is_better=spec.higher_is_better,
+                unit_label=spec.unit_label,
+                position=position,
+                tie_break_position=(tie_breaks.index(spec.key) if spec.key in tie_breaks else None),
+            )
+        )
+    for kind in ROUND_KINDS:
+        db.session.add(Round(event=event, kind=kind))
+    db.session.flush()
+    db.session.refresh(event)
+    return event
+
+
+def check_id_number(value: str) -> str | None:
+    """An error message for a malformed resident identity number, or None.
+
+    The 18th character is a checksum (GB 11643): a typo is caught at registration rather than on
+    the certificate. Takes the number as stored (`normalise.id_number`).
+    """
+    if not re.fullmatch(r"\d{17}[\dX]", value):
+        return "身份证号应为 18 位，最后一位可为数字或 X"
+    total = sum(int(d) * w for d, w in zip(value[:17], ID_NUMBER_WEIGHTS, strict=True))
+    if ID_NUMBER_CHECK[total % 11] != value[17]:
+        return "身份证号校验位不正确，请核对"
+    return None
+
+
+def _next_number(event: Event) -> str:
+    numbers = db.session.scalars(select(Contestant.number).where(Contestant.event_id == event.id))
+    highest = max((int(n) for n in numbers if n.isdigit()), default=0)
+    return f"{highest + 1:03d}"
+
+
+def register_contestant(
+    event: Event,
+    name: str,
+    unit_id: int,
+    id_number: str | None = None,
+    number: str | None = None,
+) -> Contestant:
+    errors: dict[str, list[str]] = {}
+    name = normalise.person_name(name)
+    if not name:
+        errors["name"] = ["姓名不能为空"]
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or unit.contest_id != event.contest_id:
+        errors["unit_id"] = ["该单位未在本竞赛登记"]
+    if number is not None:
+        number = normalise.contest_number(number) or None
+    if id_number is not None:
+        id_number = normalise.id_number(id_number)
+        problem = check_id_number(id_number)
+        if problem:
+            errors["id_number"] = [problem]
+    if errors:
+        raise Invalid("选手信息有误", errors)
+    if event.round("preliminary").published:
+        raise Conflict("初赛成绩已发布，不能再登记选手")
+    if id_number is not None and db.session.scalar(
+        select(Contestant.id).where(
+            Contestant.event_id == event.id, Contestant.id_number == id_number
+        )
+    ):
+        raise Conflict("该身份证号已在本赛项登记", {"id_number": ["已登记"]})
+    if number is None:
+        number = _next_number(event)
+    elif db.session.scalar(
+        select(Contestant.id).where(Contestant.event_id == event.id, Contestant.number == number)
+    ):
+        raise Conflict(f"参赛号“{number}”已被使用", {"number": ["参赛号已被使用"]})
+    contestant = Contestant(
+        event_id=event.id, unit_id=unit_id, name=name, id_number=id_number, number=number
+    )
+    db.session.add(contestant)
+    db.session.flush()
+    return contestant
+
+
+def assign_judge(
+    event: Event, user_id: int, actor: User, unit_id: int | None = None, chief: bool = False
+) -> JudgeAssignment:
+    errors: dict[str, list[str]] = {}
+    user = db.session.get(User, user_id)
+    if user is None:
+        errors["user_id"] = ["没有这个用户"]
+    elif user.role != Role.JUDGE:
+        errors["user_id"] = ["该用户不是裁判角色"]
+    if unit_id is not None:
+        unit = db.session.get(Unit, unit_id)
+        if unit is None or unit.contest_id != event.contest_id:
+            errors["unit_id"] = ["该单位未在本竞赛登记"]
+    if errors:
+        raise Invalid("裁判分配有误", errors)
+    if db.session.scalar(
+        select(JudgeAssignment.id).where(
+            JudgeAssignment.event_id == event.id, JudgeAssignment.user_id == user_id
+        )
+    ):
+        raise Conflict("该裁判已分配到本赛项", {"user_id": ["已分配"]})
+    assignment = JudgeAssignment(
+        event_id=event.id, user_id=user_id, unit_id=unit_id, is_chief=chief
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record(
+        "judge.assign",
+        actor,
+        event_id=event.id,
+        judge_id=user_id,
+        details={"unit_id": unit_id, "chief": chief},
+    )
+    return assignment
+
+
+def get_event(event_id: int) -> Event:
+    # Its rounds and components come along: nearly every request about an event reads them.
+    event = db.session.get(
+        Event, event_id, options=[joinedload(Event.rounds), joinedload(Event.components)]
+    )
+    if event is None:
+        raise NotFound("没有这个赛项")
+    return event
+
+
+def get_round(event: Event, kind: str) -> Round:
+    if kind not in ROUND_KINDS:
+        raise NotFound("没有这个轮次（应为 preliminary 或 final）")
+    return event.round(kind)
+
+
+def get_contestant(event: Event, contestant_id: int) -> Contestant:
+    contestant = db.session.get(Contestant, contestant_id)
+    if contestant is None or contestant.event_id != event.id:
+        raise NotFound("本赛项没有这名选手")
+    return contestant
+
+
+def contestant_count(event: Event) -> int:
+    return (
+        db.session.scalar(select(func.count(Contestant.id)).where(Contestant.event_id == event.id))
+        or 0
+    )

@@ -1,0 +1,19 @@
+"""The contest's pages: HTML only, calling the same services and the same access rules
+(`competition.contest.policy`) as the API; only the way a refusal is shown differs (a readable
+page instead of the JSON error shape)."""
+
+from competition.contest.web import (  # noqa: F401
+    console,
+    console_awards,
+    console_corrections,
+    console_documents,
+    console_import,
+    console_import_finalists,
+    console_import_judges,
+    console_import_marks,
+    console_judging,
+    console_results,
+    judging,
+    judging_absences,
+    public,
+)

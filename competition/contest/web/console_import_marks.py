@@ -1,0 +1,179 @@
+"""Importing a results sheet (the theory exam's) as one judge's marks: upload, preview, confirm.
+
+The organiser chooses the round, the component and the judge whose marks these are on the
+page; the choice travels with the preview and the confirmation checks everything again from
+scratch (services.imports_marks), as the contestants' import does.
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField
+
+from competition.contest.services import imports_marks as marks_import
+from competition.contest.web.console_common import (
+    current_organiser,
+    event_or_404,
+    organiser_page,
+    show_refusal,
+)
+from competition.contest.web.console_import import (
+    UPLOAD_PAGES,
+    read_upload,
+    stashed_upload,
+    xlsx_download,
+)
+from competition.contest.web.presenting import round_label
+from competition.core.errors import AppError
+from competition.core.i18n import _, lazy_gettext
+from competition.core.spreadsheets import Sheet
+from competition.extensions import db
+from competition.http.blueprints import web as bp
+from competition.http.upload_stash import UploadStash
+from competition.models import Event
+from competition.models.contests import FINAL, PRELIMINARY
+
+STASH = UploadStash(session_key="mark_imports", suffix=".marks-upload", owner="event_id")
+
+
+class MarksUploadForm(FlaskForm):
+    round_kind = SelectField(lazy_gettext("轮次"))
+    component = SelectField(lazy_gettext("评分项"))
+    judge = SelectField(lazy_gettext("记在哪位裁判名下"), coerce=int)
+    file = FileField(
+        lazy_gettext("成绩单文件（.xlsx 或 .csv）"),
+        validators=[FileRequired(lazy_gettext("请选择要上传的文件"))],
+    )
+
+
+def _form(event: Event, fresh: bool = False) -> MarksUploadForm:
+    """The upload form with the event's choices; `fresh` ignores what was posted."""
+    form = MarksUploadForm(formdata=None) if fresh else MarksUploadForm()
+    form.round_kind.choices = [(r.kind, round_label(r.kind)) for r in event.rounds]
+    form.component.choices = [(c.key, c.name) for c in event.components]
+    form.judge.choices = [(a.user_id, _judge_label(a)) for a in marks_import.markers(event)]
+    if fresh or request.method == "GET":
+        keys = [c.key for c in event.components]
+        form.component.data = "theory" if "theory" in keys else (keys[0] if keys else None)
+        if form.judge.choices:
+            form.judge.data = form.judge.choices[0][0]
+        open_rounds = [r.kind for r in event.rounds if not r.published]
+        form.round_kind.data = open_rounds[0] if open_rounds else PRELIMINARY
+    return form
+
+
+def _judge_label(assignment: object) -> str:
+    user = assignment.user  # type: ignore[attr-defined]
+    name = f"{user.display_name}（{user.username}）" if user.display_name else user.username
+    if assignment.is_chief:  # type: ignore[attr-defined]
+        name = _("%(name)s · 裁判长", name=name)
+    if assignment.unit_id is not None:  # type: ignore[attr-defined]
+        name = _("%(name)s · 单位初赛组委会", name=name)
+    return name
+
+
+def _upload_page(event: Event, form: MarksUploadForm, errors: list[str], status: int) -> Response:
+    body = render_template(
+        "contest/console/import_marks.html",
+        event=event,
+        form=form,
+        errors=errors,
+        limit_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
+    )
+    return Response(body, status=status)
+
+
+UPLOAD_PAGES["web.console_import_marks"] = lambda event, message: _upload_page(
+    event, _form(event, fresh=True), [message], 413
+)
+
+
+def _choice() -> tuple[str, str, int]:
+    """The round, component and judge the preview was made for (from either form)."""
+    form = request.form
+    try:
+        judge = int(form.get("judge", ""))
+    except ValueError:
+        judge = 0
+    return form.get("round_kind", ""), form.get("component", ""), judge
+
+
+@bp.route("/console/events/<int:event_id>/marks/import", methods=["GET", "POST"])
+@organiser_page
+def console_import_marks(event_id: int) -> ResponseReturnValue:
+    event = event_or_404(event_id)
+    form = _form(event)
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return _upload_page(event, form, [], status)
+    data, filename = read_upload(form)
+    round_kind, component, judge = _choice()
+    try:
+        checked = marks_import.preview(event, round_kind, component, judge, data, filename)
+    except AppError as error:
+        return _upload_page(event, form, show_refusal(form, error), error.status)
+    token = STASH.put(event.id, data, filename)
+    return _preview_page(event, checked, token, filename)
+
+
+def _preview_page(
+    event: Event, checked: marks_import.MarksPreview, token: str, filename: str
+) -> Response:
+    judge = next((a for a in marks_import.markers(event) if a.user_id == checked.judge_id), None)
+    body = render_template(
+        "contest/console/import_marks_preview.html",
+        event=event,
+        preview=checked,
+        token=token,
+        filename=filename,
+        judge_label=_judge_label(judge) if judge else "",
+    )
+    return Response(body, status=200 if checked.can_store else 422)
+
+
+@bp.post("/console/events/<int:event_id>/marks/import/confirm")
+@organiser_page
+def console_import_marks_confirm(event_id: int) -> ResponseReturnValue:
+    event = event_or_404(event_id)
+    stashed = stashed_upload(STASH, event)
+    if stashed is None:
+        return redirect(url_for("web.console_import_marks", event_id=event.id))
+    data, filename, token = stashed
+    round_kind, component, judge = _choice()
+    try:
+        checked = marks_import.preview(event, round_kind, component, judge, data, filename)
+        if not checked.can_store:
+            return _preview_page(event, checked, token, filename)
+        stored = marks_import.store(event, checked, current_organiser(), filename)
+        db.session.commit()
+    except AppError as error:
+        form = _form(event, fresh=True)
+        return _upload_page(event, form, show_refusal(None, error), error.status)
+    STASH.drop(token)
+    flash(
+        _(
+            "已导入 %(marks)d 个成绩、%(absences)d 名缺考或弃权；%(blanks)d 行无成绩。",
+            marks=stored.marks,
+            absences=stored.absences,
+            blanks=stored.blanks,
+        ),
+        "success",
+    )
+    kind = checked.round_kind if checked.round_kind in (PRELIMINARY, FINAL) else PRELIMINARY
+    return redirect(url_for("web.console_ranking", event_id=event.id, kind=kind))
+
+
+@bp.get("/console/events/<int:event_id>/marks/template.xlsx")
+@organiser_page
+def console_import_marks_template(event_id: int) -> ResponseReturnValue:
+    event = event_or_404(event_id)
+    sheet = Sheet(
+        title=_("成绩单"),
+        header=marks_import.template_header(),
+        rows=marks_import.template_rows(),
+        widths=(12, 22, 12, 12),
+    )
+    return xlsx_download(sheet, f"event-{event.id}-marks.xlsx")

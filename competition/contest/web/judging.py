@@ -1,0 +1,464 @@
+"""Judges' pages: their events and sheets, the score sheet, second entry and sign-off.
+
+Every view resolves what the URL names first (404), then asks `competition.contest.policy`
+whether the
+signed-in user may do it (403), exactly as the API does; marks go through
+`competition.contest.services.marks.set_mark` like the API's PUT, so a page can do nothing the API
+refuses. The sheet's JSON endpoints answer in the API's error shape, which the page's script
+shows on the row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask.wrappers import Response
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.http import quote_etag
+from wtforms import HiddenField
+
+from competition.contest import policy
+from competition.contest.schemas import MarkIn
+from competition.contest.services import contests as contest_service
+from competition.contest.services import judging as judging_service
+from competition.contest.services import marks as mark_service
+from competition.core.errors import Conflict, Invalid, NotFound, Unauthorized
+from competition.core.i18n import _, lazy_gettext
+from competition.extensions import db
+from competition.http.api import if_match_tags, if_none_match_any, load
+from competition.http.blueprints import web as bp
+from competition.http.fields import DecimalValue, format_decimal
+from competition.http.pages import role_required, signed_in_user
+from competition.models import Component, Event, JudgeAssignment, Role, Round, Unit, User
+from competition.models.contests import FINAL, PRELIMINARY
+from competition.scoring import sheets as rules
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ROUND_LABELS = {PRELIMINARY: lazy_gettext("初赛"), FINAL: lazy_gettext("决赛")}
+ROW_LABELS = {
+    rules.ROW_EMPTY: lazy_gettext("未录入"),
+    rules.ROW_AWAITING_FIRST: lazy_gettext("裁判未评分"),
+    rules.ROW_AWAITING_SECOND: lazy_gettext("待二次录入"),
+    rules.ROW_MATCH: lazy_gettext("一致"),
+    rules.ROW_SETTLED: lazy_gettext("已核定"),
+    rules.ROW_MISMATCH: lazy_gettext("不一致"),
+}
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state: only the CSRF token and, where needed, one choice."""
+
+    value = HiddenField()
+
+
+def page_context() -> dict[str, Any]:
+    return {
+        "round_labels": ROUND_LABELS,
+        "row_labels": ROW_LABELS,
+        "judge_name": _judge_name,
+        "plain_number": _plain_number,
+        "score": format_decimal,
+    }
+
+
+def _plain_number(value: Decimal) -> str:
+    """A maximum as people write it: 100, 600, 2.5."""
+    return f"{value.normalize():f}"
+
+
+def _judge_name(user: User) -> str:
+    return judging_service.judge_name(user)
+
+
+def json_endpoint(view: F) -> F:
+    """For the sheet's script: a lapsed session is a JSON 401 (a redirect to the login page
+    would reach `fetch` as a 200 full of HTML)."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if signed_in_user() is None:
+            raise Unauthorized("登录已失效，请重新登录后再录入")
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def _user() -> User:
+    user = signed_in_user()
+    assert user is not None  # role_required / json_endpoint ran first
+    return user
+
+
+def _event_round(event_id: int, round_kind: str) -> tuple[Event, Round]:
+    event = contest_service.get_event(event_id)
+    return event, contest_service.get_round(event, round_kind)
+
+
+def _sheet(
+    event_id: int, round_kind: str, component_key: str, judge_id: int
+) -> judging_service.SheetRef:
+    event, round_ = _event_round(event_id, round_kind)
+    return judging_service.sheet_ref(event, round_, component_key, judge_id)
+
+
+def _own_sheet(event_id: int, round_kind: str, component_key: str) -> judging_service.SheetRef:
+    """The signed-in judge's own sheet: 404 for what does not exist, then 403 for a judge who
+    does not mark this round (the API's order)."""
+    event, round_ = _event_round(event_id, round_kind)
+    if event.component(component_key) is None:
+        raise NotFound("本赛项没有这个评分项")
+    user = _user()
+    policy.marking_assignment(user, event, round_)
+    return judging_service.sheet_ref(event, round_, component_key, user.id)
+
+
+def _checks(component: Component) -> dict[str, str]:
+    """What the sheet's script may refuse before asking the server, in the server's words."""
+    messages = DecimalValue.default_error_messages
+    return {
+        "max": _plain_number(component.max_score),
+        "range": mark_service.range_message(component),
+        "not_number": messages["invalid"],
+        "places": messages["places"].format(places=2),
+    }
+
+
+def _lock_reason(view: judging_service.SheetView) -> str | None:
+    if view.ref.round.published:
+        return _("本轮成绩已发布，评分表已锁定。")
+    if view.counts.signed:
+        return _("裁判长已签字确认，评分表已锁定；如需更改，请联系组委会重新开放。")
+    return None
+
+
+# ---------------------------------------------------------------- the judge's start page
+@dataclass(frozen=True)
+class _EventTasks:
+    event: Event
+    assignment: JudgeAssignment
+    own: dict[int, list[judging_service.SheetProgress]]  # round id -> own sheets
+    to_sign: dict[int, list[judging_service.SheetProgress]]
+    to_verify: list[judging_service.SheetProgress]
+    unit_name: str | None
+
+
+@bp.get("/judging")
+@role_required(Role.JUDGE)
+def judging_index() -> str:
+    """What this judge marks, what they sign as chief judge, and what they re-enter."""
+    user = _user()
+    assignments = list(
+        db.session.scalars(
+            select(JudgeAssignment)
+            .where(JudgeAssignment.user_id == user.id)
+            .order_by(JudgeAssignment.event_id)
+        )
+    )
+    tasks = []
+    for assignment in assignments:
+        event = db.session.get(Event, assignment.event_id)
+        assert event is not None
+        own: dict[int, list[judging_service.SheetProgress]] = defaultdict(list)
+        to_sign: dict[int, list[judging_service.SheetProgress]] = defaultdict(list)
+        to_verify = []
+        for line in judging_service.progress(event):
+            if line.judge.id == user.id:
+                own[line.round.id].append(line)
+            if policy.assignment_may_sign(assignment, line.round, line.assignment):
+                to_sign[line.round.id].append(line)
+            if (
+                line.counts.second_entry_required
+                and not line.round.published
+                and not line.counts.signed
+                and policy.assignment_second_entry_refusal(
+                    user, assignment, line.round, line.assignment
+                )
+                is None
+            ):
+                to_verify.append(line)
+        for round_ in event.rounds:
+            if assignment.unit_id is None or round_.kind == PRELIMINARY:
+                own.setdefault(round_.id, [])
+        unit = db.session.get(Unit, assignment.unit_id) if assignment.unit_id else None
+        tasks.append(
+            _EventTasks(event, assignment, own, to_sign, to_verify, unit.name if unit else None)
+        )
+    return render_template("contest/judging/index.html", tasks=tasks, **page_context())
+
+
+# ---------------------------------------------------------------- the score sheet
+@bp.get("/judging/events/<int:event_id>/<round_kind>/<component_key>")
+@role_required(Role.JUDGE)
+def score_sheet(event_id: int, round_kind: str, component_key: str) -> str:
+    ref = _own_sheet(event_id, round_kind, component_key)
+    view = judging_service.load_sheet(ref)
+    rows = [
+        {
+            "contestant": row.contestant,
+            "value": format_decimal(row.mark) if row.mark is not None else "",
+            "etag": quote_etag(row.etag) if row.etag else "",
+            "url": url_for(
+                "web.score_sheet_mark",
+                event_id=event_id,
+                round_kind=round_kind,
+                component_key=component_key,
+                contestant_id=row.contestant.id,
+            ),
+        }
+        for row in view.rows
+    ]
+    return render_template(
+        "contest/judging/sheet.html",
+        mode="first",
+        view=view,
+        rows=rows,
+        lock_reason=_lock_reason(view),
+        identities=policy.sees_identities(_user(), ref.round),
+        checks=_checks(ref.component),
+        **page_context(),
+    )
+
+
+def _value_response(contestant_id: int, component: str, value: Decimal) -> Response:
+    return jsonify(
+        {"contestant_id": contestant_id, "component": component, "value": format_decimal(value)}
+    )
+
+
+@bp.put("/judging/events/<int:event_id>/<round_kind>/<component_key>/marks/<int:contestant_id>")
+@json_endpoint
+def score_sheet_mark(
+    event_id: int, round_kind: str, component_key: str, contestant_id: int
+) -> Response:
+    """One row of the sheet, saved as typed: the API's PUT of a mark, for a signed-in judge.
+
+    Conditional as the API's is: the sheet sends the ETag of the mark it shows (or
+    If-None-Match: * for an empty row), so a sheet open on a second device, or left open while
+    a ruling changed the mark, cannot silently overwrite what it never showed."""
+    user = _user()
+    event, round_ = _event_round(event_id, round_kind)
+    contestant = contest_service.get_contestant(event, contestant_id)
+    policy.require_marking(user, event, round_, contestant)
+    if_match, if_none_match = if_match_tags(), if_none_match_any()
+    data = load(MarkIn())
+    written = mark_service.set_mark(
+        event,
+        round_,
+        contestant,
+        component_key,
+        data["value"],
+        user,
+        if_match=if_match,
+        if_none_match=if_none_match,
+    )
+    db.session.commit()
+    response = _value_response(contestant.id, component_key, data["value"])
+    response.set_etag(written.etag)
+    return response
+
+
+# ---------------------------------------------------------------- second entry (blind)
+@bp.get(
+    "/judging/events/<int:event_id>/<round_kind>/<component_key>/sheets/<int:judge_id>/second-entry"
+)
+@role_required(Role.JUDGE, Role.ORGANISER)
+def second_entry(event_id: int, round_kind: str, component_key: str, judge_id: int) -> str:
+    ref = _sheet(event_id, round_kind, component_key, judge_id)
+    policy.require_second_entry(_user(), ref.event, ref.round, ref.assignment)
+    view = judging_service.load_sheet(ref)
+    if not view.counts.second_entry_required:
+        raise Conflict("该评分表不需要二次录入")
+    entered = judging_service.second_entries_by(ref)
+    rows = [
+        {
+            "contestant": row.contestant,
+            "value": format_decimal(entered[row.contestant.id])
+            if row.contestant.id in entered
+            else "",
+            "url": url_for(
+                "web.second_entry_value",
+                event_id=event_id,
+                round_kind=round_kind,
+                component_key=component_key,
+                judge_id=judge_id,
+                contestant_id=row.contestant.id,
+            ),
+        }
+        for row in view.rows
+    ]
+    return render_template(
+        "contest/judging/sheet.html",
+        mode="second",
+        view=view,
+        rows=rows,
+        lock_reason=_lock_reason(view),
+        identities=False,
+        checks=_checks(ref.component),
+        **page_context(),
+    )
+
+
+@bp.put(
+    "/judging/events/<int:event_id>/<round_kind>/<component_key>/sheets/<int:judge_id>"
+    "/second-entry/<int:contestant_id>"
+)
+@json_endpoint
+def second_entry_value(
+    event_id: int, round_kind: str, component_key: str, judge_id: int, contestant_id: int
+) -> Response:
+    """One re-entered value. The answer never says whether it matched: the typist is blind."""
+    user = _user()
+    ref = _sheet(event_id, round_kind, component_key, judge_id)
+    contestant = contest_service.get_contestant(ref.event, contestant_id)
+    policy.require_second_entry(user, ref.event, ref.round, ref.assignment)
+    data = load(MarkIn())
+    judging_service.set_second_entry(ref, contestant, data["value"], user)
+    db.session.commit()
+    return _value_response(contestant.id, component_key, data["value"])
+
+
+# ---------------------------------------------------------------- review, settle, sign, reopen
+def _review_url(ref: judging_service.SheetRef) -> str:
+    return url_for(
+        "web.sheet_review",
+        event_id=ref.event.id,
+        round_kind=ref.round.kind,
+        component_key=ref.component.key,
+        judge_id=ref.assignment.user_id,
+    )
+
+
+@bp.get("/judging/events/<int:event_id>/<round_kind>/<component_key>/sheets/<int:judge_id>")
+@role_required(Role.JUDGE, Role.ORGANISER)
+def sheet_review(event_id: int, round_kind: str, component_key: str, judge_id: int) -> str:
+    """The whole sheet: the judge's marks and the second entry side by side, with the chief
+    judge's and the organisers' actions."""
+    user = _user()
+    ref = _sheet(event_id, round_kind, component_key, judge_id)
+    policy.require_sheet_review(user, ref.event, ref.round, ref.assignment)
+    view = judging_service.load_sheet(ref)
+    return render_template(
+        "contest/judging/review.html",
+        view=view,
+        lock_reason=_lock_reason(view),
+        identities=policy.sees_identities(user, ref.round),
+        may_sign=policy.may_sign(user, ref.event, ref.round, ref.assignment),
+        sign_refusal=view.counts.sign_refusal(),
+        is_organiser=policy.is_organiser(user),
+        action_form=ActionForm(),
+        **page_context(),
+    )
+
+
+def _act(ref: judging_service.SheetRef, action: Callable[[], str]) -> ResponseReturnValue:
+    """Run a state change from a review-page button; a refusal is shown on the page it came
+    from, and nothing of it is stored."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        raise Invalid(_("表单无效，请刷新页面后重试。"))
+    try:
+        message = action()
+    except (Conflict, Invalid) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        details = {text for texts in error.fields.values() for text in texts}
+        for text in sorted(details - {error.message}):
+            flash(text, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(_review_url(ref))
+
+
+@bp.post("/judging/events/<int:event_id>/<round_kind>/<component_key>/sheets/<int:judge_id>/sign")
+@role_required(Role.JUDGE)
+def sheet_sign(event_id: int, round_kind: str, component_key: str, judge_id: int) -> Any:
+    user = _user()
+    ref = _sheet(event_id, round_kind, component_key, judge_id)
+    policy.require_signing(user, ref.event, ref.round, ref.assignment)
+
+    def sign() -> str:
+        judging_service.sign_sheet(ref, user)
+        return _("已签字确认，评分表已锁定。")
+
+    return _act(ref, sign)
+
+
+@bp.post("/judging/events/<int:event_id>/<round_kind>/<component_key>/sheets/<int:judge_id>/reopen")
+@role_required(Role.ORGANISER)
+def sheet_reopen(event_id: int, round_kind: str, component_key: str, judge_id: int) -> Any:
+    user = _user()
+    ref = _sheet(event_id, round_kind, component_key, judge_id)
+    policy.require_organiser(user)
+    reason = request.form.get("reason")
+
+    def reopen() -> str:
+        judging_service.reopen_sheet(ref, user, reason)
+        return _("评分表已重新开放，裁判可以更正；更正后须由裁判长重新签字。")
+
+    return _act(ref, reopen)
+
+
+@bp.post(
+    "/judging/events/<int:event_id>/<round_kind>/<component_key>/sheets/<int:judge_id>"
+    "/second-entry/required"
+)
+@role_required(Role.ORGANISER)
+def sheet_second_entry_required(
+    event_id: int, round_kind: str, component_key: str, judge_id: int
+) -> Any:
+    user = _user()
+    ref = _sheet(event_id, round_kind, component_key, judge_id)
+    policy.require_organiser(user)
+    required = request.form.get("value") == "1"
+
+    def toggle() -> str:
+        judging_service.require_second_entry(ref, required, user)
+        return _("已要求二次录入。") if required else _("已取消二次录入要求。")
+
+    return _act(ref, toggle)
+
+
+def _seen_pair() -> tuple[Decimal, Decimal] | None:
+    """The two entries the review page showed beside the settle buttons (None from a form
+    that sent neither, e.g. a page loaded before the rule existed)."""
+    first, second = request.form.get("first"), request.form.get("second")
+    if first is None and second is None:
+        return None
+    try:
+        pair = Decimal(first or ""), Decimal(second or "")
+    except InvalidOperation as error:
+        raise Invalid(_("表单无效，请刷新页面后重试。")) from error
+    if not all(value.is_finite() for value in pair):  # NaN cannot be compared, let alone shown
+        raise Invalid(_("表单无效，请刷新页面后重试。"))
+    return pair
+
+
+@bp.post(
+    "/judging/events/<int:event_id>/<round_kind>/<component_key>/sheets/<int:judge_id>"
+    "/settle/<int:contestant_id>"
+)
+@role_required(Role.JUDGE, Role.ORGANISER)
+def sheet_settle(
+    event_id: int, round_kind: str, component_key: str, judge_id: int, contestant_id: int
+) -> Any:
+    user = _user()
+    ref = _sheet(event_id, round_kind, component_key, judge_id)
+    contestant = contest_service.get_contestant(ref.event, contestant_id)
+    policy.require_sheet_review(user, ref.event, ref.round, ref.assignment)
+    stands = request.form.get("value", "")
+
+    def settle() -> str:
+        value = judging_service.settle(ref, contestant, stands, user, _seen_pair())
+        return _("%(number)s 号已核定为 %(value)s。", number=contestant.number, value=value)
+
+    return _act(ref, settle)

@@ -1,0 +1,1 @@
+"""Rendering printed documents from plain data: no database, no request."""
