@@ -30,6 +30,20 @@ BACKENDS = [
 ]
 
 
+SLOW_FOLDERS = ("browser", "faults")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Whole folders that are slow by nature (a real Chromium, killed workers) are marked here,
+    so a new test there is slow without having to say so; single slow tests elsewhere carry
+    `@pytest.mark.slow` themselves."""
+    root = Path(__file__).parent
+    for item in items:
+        parts = item.path.relative_to(root).parts
+        if parts and parts[0] in SLOW_FOLDERS:
+            item.add_marker(pytest.mark.slow)
+
+
 def make_app(url: str, **overrides: Any) -> Flask:
     return create_app(
         {"ENV": "testing", "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, **overrides}

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from competition.extensions import db
 from competition.models import Mark
 from tests.conftest import make_app
-from tests.factories import build_world, judge, mark
+from tests.support.factories import build_world, judge, mark
 
 
 def test_health_check(client):
@@ -86,7 +86,7 @@ def test_backup_of_postgresql_points_to_pg_dump(app, runner, tmp_path):
 
 
 def test_password_guessing_is_slowed_without_locking_everyone_out(app, client):
-    from tests.factories import PASSWORD, make_user
+    from tests.support.factories import PASSWORD, make_user
 
     make_user(app, "target", "judge")
     make_user(app, "bystander", "judge")
@@ -108,7 +108,7 @@ def test_password_guessing_is_slowed_without_locking_everyone_out(app, client):
 
 
 def test_successful_sign_ins_do_not_count(app, client):
-    from tests.factories import PASSWORD, make_user
+    from tests.support.factories import PASSWORD, make_user
 
     make_user(app, "busy", "judge")
     for _ in range(15):

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import screenshot, sign_in
-from tests.factories import PASSWORD, build_world, make_user
+from tests.support.factories import PASSWORD, build_world, make_user
 
 pytestmark = pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 

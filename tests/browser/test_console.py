@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import BACKENDS
-from tests.factories import PASSWORD, Api, judge, login, make_user, mark
+from tests.support.factories import PASSWORD, Api, judge, login, make_user, mark
 
 
 @pytest.fixture(autouse=True)

@@ -19,9 +19,9 @@ from playwright.sync_api import Browser, Page, expect
 from competition.extensions import db
 from competition.reviews.demo import TRAINEE_PASSWORD, load_demo_cohort
 from tests.browser.conftest import screenshot, sign_in
-from tests.factories import PASSWORD, login, make_user, organiser
 from tests.reviews.helpers import LECTURE_RUBRIC
 from tests.reviews.test_excel import xlsx
+from tests.support.factories import PASSWORD, login, make_user, organiser
 
 pytestmark = pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 

@@ -18,7 +18,7 @@ from competition.contest.services import judging as judging_service
 from competition.extensions import db
 from competition.models import Event, User
 from tests.browser.conftest import screenshot, sign_in
-from tests.factories import PASSWORD, build_world, judge, mark
+from tests.support.factories import PASSWORD, build_world, judge, mark
 
 pytestmark = pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 

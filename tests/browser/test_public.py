@@ -11,7 +11,7 @@ from competition.extensions import db
 from competition.models import Contestant
 from tests.browser.conftest import screenshot
 from tests.conftest import BACKENDS
-from tests.factories import build_world, judge, mark
+from tests.support.factories import build_world, judge, mark
 
 HOSTILE = "<script>alert(1)</script>"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.browser.conftest import screenshot, sign_in
-from tests.factories import PASSWORD, make_user
+from tests.support.factories import PASSWORD, make_user
 
 
 def test_sign_in_and_out(app, live_server, page):

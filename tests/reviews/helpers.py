@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.factories import Api, login, make_user, organiser
+from tests.support.factories import Api, login, make_user, organiser
 
 SHORTCOMINGS = "教学目标表述偏笼统，重难点不够突出。"
 SUGGESTIONS = "建议结合岗位实例提炼两到三个关键操作要领。"
@@ -23,21 +23,6 @@ LECTURE_RUBRIC = [
     {"key": "delivery", "name": "语言表达", "weight": "20"},
     {"key": "aids", "name": "教具使用", "weight": "10"},
 ]
-
-
-def assert_error(response: Any, status: int, field: str | None = None) -> dict[str, Any]:
-    """The contract's one error shape, with `field` named in `fields` when given."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert set(error) == {"code", "message", "fields"}
-    assert isinstance(error["code"], str) and error["code"]
-    assert isinstance(error["message"], str) and error["message"]
-    assert isinstance(error["fields"], dict)
-    if field is not None:
-        assert field in error["fields"], error
-    return error
 
 
 def assert_chinese(error: dict[str, Any]) -> None:

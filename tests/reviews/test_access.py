@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import login, make_user
-from tests.reviews.helpers import SHORTCOMINGS, SUGGESTIONS, assert_error, build_cohort
+from tests.reviews.helpers import SHORTCOMINGS, SUGGESTIONS, build_cohort
+from tests.support.errors import assert_error
+from tests.support.factories import login, make_user
 
 REVIEW = {"score": 80, "shortcomings": SHORTCOMINGS, "suggestions": SUGGESTIONS}
 

@@ -12,7 +12,7 @@ from competition.extensions import db
 from competition.models import Cohort, Review, User
 from competition.reviews import services as service
 from competition.reviews.demo import EXPERT_PASSWORD, TRAINEE_PASSWORD, load_demo_cohort
-from tests.factories import Api, login
+from tests.support.factories import Api, login
 
 
 def printed_logins(output: str) -> dict[str, DemoLogin]:

@@ -14,8 +14,9 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from competition.reviews.excel import MAX_IMPORT_BYTES
-from tests.factories import make_user
-from tests.reviews.helpers import LECTURE_RUBRIC, assert_error, build_cohort
+from tests.reviews.helpers import LECTURE_RUBRIC, build_cohort
+from tests.support.errors import assert_error
+from tests.support.factories import make_user
 
 HEADING = ("姓名", "工作单位", "荣誉称号", "登录名")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -9,8 +9,9 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from tests.reviews.helpers import LECTURE_RUBRIC, assert_error, build_cohort
+from tests.reviews.helpers import LECTURE_RUBRIC, build_cohort
 from tests.reviews.test_excel import exported, names, upload, xlsx
+from tests.support.errors import assert_error
 from tests.unit.test_spreadsheet_safety import PNG, workbook_bytes
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_user
-from tests.reviews.helpers import LECTURE_RUBRIC, assert_error, build_cohort
+from tests.reviews.helpers import LECTURE_RUBRIC, build_cohort
+from tests.support.errors import assert_error
+from tests.support.factories import make_user
 
 
 def test_the_ranking_orders_by_score_then_trainee_id(app, client):

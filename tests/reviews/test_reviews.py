@@ -10,9 +10,9 @@ from tests.reviews.helpers import (
     SHORTCOMINGS,
     SUGGESTIONS,
     assert_chinese,
-    assert_error,
     build_cohort,
 )
+from tests.support.errors import assert_error
 
 ITEMS = {"objectives": 90, "content": 85, "organisation": 80, "delivery": 88, "aids": 70}
 

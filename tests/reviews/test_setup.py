@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import login, make_user, organiser
-from tests.reviews.helpers import LECTURE_RUBRIC, assert_chinese, assert_error, build_cohort
+from tests.reviews.helpers import LECTURE_RUBRIC, assert_chinese, build_cohort
+from tests.support.errors import assert_error
+from tests.support.factories import login, make_user, organiser
 
 
 def test_organiser_creates_a_cohort_with_the_usual_bands(app, client):

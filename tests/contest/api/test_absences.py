@@ -3,7 +3,7 @@ reason, shown in `absent` and nowhere else, never blocking publication, undone u
 
 from __future__ import annotations
 
-from tests.factories import build_world, judge, mark
+from tests.support.factories import build_world, judge, mark
 
 TIME_EVENT = {
     "components": [

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.factories import Api, World, build_world, judge, login, make_user, mark
+from tests.support.errors import assert_error
+from tests.support.factories import Api, World, build_world, judge, login, make_user, mark
 
 # One component marks the whole event, so a complete ranking takes one mark per contestant.
 SIMPLE_EVENT = {
@@ -15,20 +16,6 @@ SIMPLE_EVENT = {
     "tie_breaks": [],
     "min_finalists_per_unit": 2,
 }
-
-
-def assert_error(response: Any, status: int, field: str | None = None) -> dict[str, Any]:
-    """The contract's one error shape, with `field` named in `fields` when given."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert set(error) == {"code", "message", "fields"}
-    assert isinstance(error["message"], str) and error["message"]
-    assert isinstance(error["fields"], dict)
-    if field is not None:
-        assert field in error["fields"], error
-    return error
 
 
 @dataclass

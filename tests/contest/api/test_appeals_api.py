@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from tests.contest.api.test_access import assert_error
 from tests.contest.documents.helpers import published_final
-from tests.factories import Api
+from tests.support.errors import assert_error
+from tests.support.factories import Api
 
 
 def _file(api: Api, event_id: int, body: dict, status: int = 201, round_: str = "final"):

@@ -11,25 +11,10 @@ from sqlalchemy import func, select, update
 from competition.extensions import db
 from competition.models import ApiToken, User
 from competition.models.types import utcnow
-from tests.factories import PASSWORD, Api, login, make_user, organiser
+from tests.support.errors import assert_error
+from tests.support.factories import PASSWORD, Api, login, make_user, organiser
 
 TOKENS = "/api/v1/tokens"
-
-
-def assert_error(response: Any, status: int, field: str | None = None) -> dict[str, Any]:
-    """The contract's one error shape, with `field` named in `fields` when given."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert set(error) == {"code", "message", "fields"}
-    assert isinstance(error["code"], str) and error["code"]
-    assert isinstance(error["message"], str) and error["message"]
-    assert isinstance(error["fields"], dict)
-    if field is not None:
-        assert field in error["fields"], error
-        assert error["fields"][field] and all(isinstance(m, str) for m in error["fields"][field])
-    return error
 
 
 def user_count(app: Any, username: str | None = None) -> int:
@@ -345,7 +330,7 @@ def test_cli_duplicate_name_fails_clearly(app, client, runner):
 def test_the_api_neither_reads_nor_renews_the_pages_session_cookie(app, client):
     """Signed in on the pages, the same browser calling the API is anonymous there: the API
     knows bearer tokens only, and leaves the session cookie alone."""
-    from tests.contest.web.console.support import organiser_pages
+    from tests.support.pages import organiser_pages
 
     pages = organiser_pages(app, client)
     assert client.get_cookie("session") is not None

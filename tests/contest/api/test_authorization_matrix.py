@@ -53,7 +53,7 @@ from competition.extensions import db
 from competition.models import Contestant, Event, User
 from competition.models.types import utcnow
 from competition.reviews import services as craftsman_service
-from tests.factories import PASSWORD
+from tests.support.factories import PASSWORD
 
 ROLES = ("ano", "trn", "xot", "exp", "led", "jot", "jdg", "chf", "unj", "org")
 SHORTCOMINGS = "教学目标表述偏笼统，重难点不够突出。"

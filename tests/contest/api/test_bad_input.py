@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.factories import Api, World, build_world, judge, mark
+from tests.support.errors import assert_error
+from tests.support.factories import Api, World, build_world, judge, mark
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -27,21 +28,6 @@ def id_number(first17: str) -> str:
 
 def masked(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
-
-
-def assert_error(response: Any, status: int, field: str | None = None) -> dict[str, Any]:
-    """The contract's one error shape, with `field` named in `fields` when given."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert set(error) == {"code", "message", "fields"}
-    assert isinstance(error["code"], str) and error["code"]
-    assert isinstance(error["message"], str) and error["message"]
-    assert isinstance(error["fields"], dict)
-    if field is not None:
-        assert field in error["fields"], error
-    return error
 
 
 def assert_field_like(error: dict[str, Any], prefix: str) -> None:

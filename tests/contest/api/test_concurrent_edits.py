@@ -19,8 +19,9 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import TieResolution
-from tests.contest.api.test_access import SIMPLE_EVENT, assert_error
-from tests.factories import Api, World, build_world, judge
+from tests.contest.api.test_access import SIMPLE_EVENT
+from tests.support.errors import assert_error
+from tests.support.factories import Api, World, build_world, judge
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ tie-breaks → tie resolution → publish → locked."""
 
 from __future__ import annotations
 
-from tests.factories import Api, build_world, judge, mark
+from tests.support.factories import Api, build_world, judge, mark
 
 TIME_USED = {
     "key": "time_used",

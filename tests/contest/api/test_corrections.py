@@ -9,7 +9,7 @@ from typing import Any
 
 from competition.extensions import db
 from competition.models import AuditEntry, Certificate, Contestant, Unit
-from tests.factories import Api, World, build_world, judge, mark
+from tests.support.factories import Api, World, build_world, judge, mark
 
 ID_NUMBER = "110105199003071239"
 FULL_WIDTH_ID_NUMBER = "１１０１０５１９９００３０７１２３９"

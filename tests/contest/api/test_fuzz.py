@@ -34,8 +34,8 @@ from schemathesis.specs.openapi.checks import (
 
 from competition.app import create_app
 from competition.http.fields import DECIMAL_PATTERN, DecimalValue
-from tests.factories import build_world, judge, login, make_user, mark
 from tests.reviews.helpers import SHORTCOMINGS, SUGGESTIONS
+from tests.support.factories import build_world, judge, login, make_user, mark
 
 # 50 examples an operation keep `make test` quick; a longer hunt: COMPETITION_FUZZ_EXAMPLES=1000.
 EXAMPLES = int(os.environ.get("COMPETITION_FUZZ_EXAMPLES", "50"))

@@ -15,8 +15,9 @@ from competition.contest import policy
 from competition.contest.services import marks as mark_service
 from competition.extensions import db
 from competition.models import AuditEntry, Contestant, Event, Mark, User
-from tests.contest.api.test_access import SIMPLE_EVENT, assert_error
-from tests.factories import build_world, judge
+from tests.contest.api.test_access import SIMPLE_EVENT
+from tests.support.errors import assert_error
+from tests.support.factories import build_world, judge
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from competition.contest.services import results as result_service
 from competition.extensions import db
 from competition.models import Event, ResultStamp
-from tests.factories import build_world, judge, mark
+from tests.support.factories import build_world, judge, mark
 
 EVENT = {
     "components": [

@@ -1,4 +1,4 @@
-from tests.factories import build_world
+from tests.support.factories import build_world
 
 
 def test_world_builds(app, client):

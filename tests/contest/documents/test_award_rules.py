@@ -7,9 +7,10 @@ import io
 import pytest
 from PIL import Image
 
-from tests.contest.api.test_access import assert_error
-from tests.contest.documents.helpers import page_png, published_final
-from tests.factories import Api, build_world, judge
+from tests.contest.documents.helpers import published_final
+from tests.support.errors import assert_error
+from tests.support.factories import Api, build_world, judge
+from tests.support.pdf import page_png
 
 PROPORTION = {
     "mode": "proportion",

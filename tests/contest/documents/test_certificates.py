@@ -9,15 +9,10 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from tests.contest.api.test_access import assert_error
-from tests.contest.documents.helpers import (
-    fonts_with,
-    page_count,
-    page_png,
-    pdf_text,
-    published_final,
-)
-from tests.factories import Api
+from tests.contest.documents.helpers import published_final
+from tests.support.errors import assert_error
+from tests.support.factories import Api
+from tests.support.pdf import fonts_with, page_count, page_png, pdf_text
 
 SERIAL = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){3}")
 AWARDS = {

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.contest.documents.helpers import page_count, pdf_text, published_final
+from tests.contest.documents.helpers import published_final
+from tests.support.pdf import page_count, pdf_text
 
 
 def test_export_writes_every_certificate(app, client, runner, tmp_path):

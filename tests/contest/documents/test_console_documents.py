@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-
 from competition.contest.demo import load_demo_contest
 from competition.extensions import db
-from tests.contest.web.console.support import sign_in
-from tests.factories import make_user
-
-
-def _text(pdf: bytes, tmp_path) -> str:
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+from tests.support.factories import make_user
+from tests.support.pages import sign_in
+from tests.support.pdf import pdf_text
 
 
 def test_an_organiser_prints_notice_sheets_and_certificates(app, client, tmp_path):
@@ -29,15 +20,15 @@ def test_an_organiser_prints_notice_sheets_and_certificates(app, client, tmp_pat
         assert f"/console/events/1/rounds/final/{link}" in ranking
     notice = client.get("/console/events/1/rounds/final/results.pdf")
     assert notice.mimetype == "application/pdf"
-    assert "成绩" in _text(notice.data, tmp_path)
+    assert "成绩" in pdf_text(notice.data)
     sheets = client.get("/console/events/1/rounds/final/score-sheets.pdf?component=theory")
-    assert sheets.status_code == 200 and "裁判长" in _text(sheets.data, tmp_path)
+    assert sheets.status_code == 200 and "裁判长" in pdf_text(sheets.data)
     # The demo's final is in its notice period: printing now is an explicit choice.
     asked = client.get("/console/events/1/rounds/final/certificates.pdf")
     assert asked.status_code == 302 and asked.headers["Location"].endswith("/certificates")
     certificates = client.get("/console/events/1/rounds/final/certificates.pdf?early=yes")
     assert certificates.status_code == 200
-    assert "荣 誉 证 书" in _text(certificates.data, tmp_path)
+    assert "荣 誉 证 书" in pdf_text(certificates.data)
 
 
 def test_documents_pages_are_for_organisers(app, client):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 from competition.contest.demo import ORGANISER_PASSWORD
-from tests.contest.documents.helpers import page_count
-from tests.factories import login
+from tests.support.factories import login
+from tests.support.pdf import page_count
 
 
 def test_demo_certificates_carry_the_award_tiers(app, client, runner):

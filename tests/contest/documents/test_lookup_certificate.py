@@ -9,7 +9,7 @@ from sqlalchemy import select
 from competition.contest.demo import load_demo_contest
 from competition.extensions import db
 from competition.models import Certificate, Contestant, Finalist
-from tests.contest.web.console.support import Pages
+from tests.support.pages import Pages
 
 
 def test_a_finalist_downloads_their_certificate_from_the_look_up(app, client):

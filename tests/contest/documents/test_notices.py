@@ -6,9 +6,10 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from tests.contest.api.test_access import assert_error
-from tests.contest.documents.helpers import page_count, pdf_text, published_final
-from tests.factories import Api, build_world, judge, mark, organiser
+from tests.contest.documents.helpers import published_final
+from tests.support.errors import assert_error
+from tests.support.factories import Api, build_world, judge, mark, organiser
+from tests.support.pdf import page_count, pdf_text
 
 SIMPLE_EVENT = {
     "components": [{"key": "score", "name": "成绩", "weight": "1", "max_score": "100"}],
@@ -291,7 +292,7 @@ def test_the_excel_export_lists_absentees_and_minutes(app, client):
 
     from openpyxl import load_workbook
 
-    from tests.contest.web.console.support import organiser_pages
+    from tests.support.pages import organiser_pages
 
     world = build_world(app, client, per_unit=(3,), event=TIME_EVENT)
     org, event_id = world.org, world.event_id

@@ -9,7 +9,7 @@ import pytest
 
 from competition.pdf import render
 from competition.pdf.render import MissingGlyphs, UnsafeResource, html_to_pdf
-from tests.contest.documents.helpers import embedded_fonts, fonts_with, pdf_text
+from tests.support.pdf import embedded_fonts, fonts_with, pdf_text
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <style>body {{ font-family: "Noto Serif CJK SC", serif; }}</style></head>

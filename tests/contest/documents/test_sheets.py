@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from tests.contest.api.test_access import assert_error
-from tests.contest.documents.helpers import pdf_text, published_final
-from tests.factories import Api, login, make_user
+from tests.contest.documents.helpers import published_final
+from tests.support.errors import assert_error
+from tests.support.factories import Api, login, make_user
+from tests.support.pdf import pdf_text
 
 
 def flat(text: str) -> str:
@@ -57,7 +58,7 @@ def test_a_unit_committee_prints_its_own_preliminary_sheets(app, client):
 
 
 def test_no_contestants_no_sheets(app, client):
-    from tests.factories import build_world
+    from tests.support.factories import build_world
 
     world = build_world(app, client, per_unit=(3,))
     assert_error(

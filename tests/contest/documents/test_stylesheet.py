@@ -12,8 +12,8 @@ from weasyprint import HTML
 
 from competition.contest.demo import ORGANISER_PASSWORD
 from competition.pdf import render
-from tests.contest.documents.helpers import page_count, page_png
-from tests.factories import login
+from tests.support.factories import login
+from tests.support.pdf import page_count, page_png
 
 DOCUMENTS = [
     "/events/1/rounds/final/certificates.pdf",

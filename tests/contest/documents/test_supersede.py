@@ -9,9 +9,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from tests.contest.documents.helpers import Final, page_count, pdf_text, published_final
+from tests.contest.documents.helpers import Final, published_final
 from tests.contest.documents.test_certificates import serials
-from tests.contest.web.console.support import sign_in, text_of
+from tests.support.pages import sign_in, text_of
+from tests.support.pdf import page_count, pdf_text
 
 # Twelve finalists in three units; the i-th of the whole list scores 95 - 2i on both parts,
 # so the totals run 95, 93, …, 73 and nobody ties.

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.contest.web.console.support import Pages, sign_in
-from tests.factories import PASSWORD
 from tests.reviews.helpers import LECTURE_RUBRIC, Cohort, build_cohort
+from tests.support.factories import PASSWORD
+from tests.support.pages import Pages, sign_in
 
 _TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
 

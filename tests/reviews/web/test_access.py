@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.contest.web.console.support import Pages, sign_in, text_of
-from tests.factories import make_user
 from tests.reviews.helpers import build_cohort
 from tests.reviews.web.conftest import form_url, person
+from tests.support.factories import make_user
+from tests.support.pages import Pages, sign_in, text_of
 
 XSS = "<script>alert(1)</script>"
 

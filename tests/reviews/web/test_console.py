@@ -13,11 +13,11 @@ from openpyxl import load_workbook
 
 from competition.extensions import db
 from competition.models import Role, User
-from tests.contest.web.console.support import sign_in, text_of
-from tests.factories import PASSWORD, make_user
 from tests.reviews.helpers import LECTURE_RUBRIC, SHORTCOMINGS, SUGGESTIONS, build_cohort
 from tests.reviews.test_excel import xlsx
 from tests.reviews.web.conftest import person
+from tests.support.factories import PASSWORD, make_user
+from tests.support.pages import sign_in, text_of
 
 ITEMS = {"objectives": 90, "content": 80, "organisation": 85, "delivery": 75, "aids": 70}
 

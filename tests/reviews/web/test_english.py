@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.contest.web.console.support import text_of
 from tests.contest.web.console.test_english import HAN, ZH
-from tests.factories import login, make_user, organiser
 from tests.reviews.web.conftest import person
+from tests.support.factories import login, make_user, organiser
+from tests.support.pages import text_of
 
 RUBRIC = [
     {"key": "content", "name": "Content", "weight": "60"},

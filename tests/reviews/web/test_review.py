@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from tests.contest.web.console.support import sign_in, text_of
 from tests.reviews.helpers import SHORTCOMINGS, SUGGESTIONS
 from tests.reviews.web.conftest import form_url, person
+from tests.support.pages import sign_in, text_of
 
 ITEMS = {
     "objectives": "88",

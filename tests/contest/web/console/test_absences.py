@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Absence, AuditEntry, Contestant
-from tests.contest.web.console.support import Pages, organiser_pages, scored_preliminary, text_of
-from tests.factories import mark
+from tests.contest.web.console.support import scored_preliminary
+from tests.support.factories import mark
+from tests.support.pages import Pages, organiser_pages, text_of
 
 
 def _url(world, tail=""):
@@ -99,8 +100,8 @@ def test_the_score_sheet_says_how_to_record_an_absence(app, client):
 
 
 def test_the_chief_judge_records_an_absence_by_number(app, client):
-    from tests.contest.web.console.support import sign_in
-    from tests.factories import judge
+    from tests.support.factories import judge
+    from tests.support.pages import sign_in
 
     world, _panel = scored_preliminary(app, client, {0: [(90, 90), (70, 80), (77, 77)]})
     missing = world.org.post(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.contest.web.console.support import Pages, sign_in
-from tests.factories import build_world, make_user
+from tests.support.factories import build_world, make_user
+from tests.support.pages import Pages, sign_in
 
 CONSOLE_PAGES = [
     "/console",

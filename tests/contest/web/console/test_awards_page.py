@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
-from tests.contest.documents.helpers import pdf_text, published_final
+from tests.contest.documents.helpers import published_final
 from tests.contest.documents.test_certificates import serials
-from tests.contest.web.console.support import sign_in, text_of
+from tests.support.pages import sign_in, text_of
+from tests.support.pdf import pdf_text
 
 
 def _form(mode: str, tiers: list[tuple[str, str]], action: str, **extra: str) -> list:
@@ -126,7 +127,7 @@ def test_changing_tiers_after_printing_supersedes_the_moved_certificates(app, cl
 
 
 def test_the_award_page_is_for_organisers(app, client):
-    from tests.factories import make_user
+    from tests.support.factories import make_user
 
     final = published_final(app, client)
     make_user(app, "a-judge", "judge")

@@ -17,8 +17,8 @@ from competition.contest.services import setup
 from competition.core import audit
 from competition.extensions import db
 from competition.models import AuditEntry, Contest, Event, User
-from tests.contest.web.console.support import Pages, sign_in, text_of
-from tests.factories import build_world, make_user
+from tests.support.factories import build_world, make_user
+from tests.support.pages import Pages, sign_in, text_of
 
 
 class _Form(HTMLParser):

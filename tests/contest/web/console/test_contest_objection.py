@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Contest, Event
-from tests.contest.documents.helpers import pdf_text
-from tests.contest.web.console.support import organiser_pages, text_of
-from tests.factories import build_world, judge, mark
+from tests.support.factories import build_world, judge, mark
+from tests.support.pages import organiser_pages, text_of
+from tests.support.pdf import pdf_text
 
 CONTACT = "如有异议，请于公示期内实名书面向大赛监督仲裁组反映，联系电话 010-67881234。"
 DEFAULT = "如有异议，请于公示期内以书面形式实名向大赛组委会反映。"

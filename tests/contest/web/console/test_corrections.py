@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import AuditEntry, Contestant, Unit
-from tests.contest.web.console.support import organiser_pages, scored_preliminary, text_of
-from tests.factories import build_world, judge, mark
+from tests.contest.web.console.support import scored_preliminary
+from tests.support.factories import build_world, judge, mark
+from tests.support.pages import organiser_pages, text_of
 
 FULL_WIDTH_ID_NUMBER = "１１０１０５１９９００３０７１２３９"
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")

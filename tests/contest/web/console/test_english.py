@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from tests.contest.web.console.support import Pages, sign_in, text_of
-from tests.factories import build_world, make_user
+from tests.support.factories import build_world, make_user
+from tests.support.pages import Pages, sign_in, text_of
 
 ZH = re.compile(r'<(\w+)[^>]*\blang="zh"[^>]*>.*?</\1>', re.S)
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff]")

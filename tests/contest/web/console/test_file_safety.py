@@ -9,9 +9,10 @@ import zipfile
 
 from openpyxl import load_workbook
 
-from tests.contest.web.console.support import organiser_pages, scored_preliminary, text_of
+from tests.contest.web.console.support import scored_preliminary
 from tests.contest.web.console.test_import import count, upload
-from tests.factories import mark
+from tests.support.factories import mark
+from tests.support.pages import organiser_pages, text_of
 from tests.unit.test_spreadsheet_safety import PNG, workbook_bytes
 
 # What survives the normalisation of names (full-width signs become ASCII ones, an inner tab

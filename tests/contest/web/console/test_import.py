@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from competition.extensions import db
 from competition.models import Contestant, Unit
-from tests.contest.web.console.support import Pages, organiser_pages, sign_in, text_of
-from tests.factories import build_world
+from tests.support.factories import build_world
+from tests.support.pages import Pages, organiser_pages, sign_in, text_of
 
 GOOD_ID = "11010519491231002X"
 OTHER_ID = "110101199003074514"
@@ -227,7 +227,7 @@ def test_a_preview_belongs_to_its_own_session(app, client):
     page = upload(boss, world.event_id, xlsx([["姓名", "单位"], ["张三", "单位1"]]), "a.xlsx")
     token = token_of(page.get_data(as_text=True))
     other_client = app.test_client()
-    from tests.factories import make_user
+    from tests.support.factories import make_user
 
     make_user(app, "boss2", "organiser")
     other = sign_in(other_client, "boss2")

@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Finalist
-from tests.contest.web.console.support import organiser_pages, scored_preliminary, text_of
+from tests.contest.web.console.support import scored_preliminary
 from tests.contest.web.console.test_import import token_of
-from tests.factories import mark
+from tests.support.factories import mark
+from tests.support.pages import organiser_pages, text_of
 
 # Unit 1 (numbers 001-004) ranks 001, 002, 003, 004; unit 2 (005-008): 005, then 006 and 007
 # tied on everything, then 008.

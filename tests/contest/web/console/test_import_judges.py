@@ -12,9 +12,9 @@ from sqlalchemy import select
 from competition.core import users as user_service
 from competition.extensions import db
 from competition.models import AuditEntry, JudgeAssignment, User
-from tests.contest.web.console.support import organiser_pages, sign_in, text_of
 from tests.contest.web.console.test_import import token_of
-from tests.factories import build_world, make_user
+from tests.support.factories import build_world, make_user
+from tests.support.pages import organiser_pages, sign_in, text_of
 
 
 def judges_sheet(rows: list[list[Any]]) -> bytes:

@@ -14,9 +14,9 @@ from competition.contest.services import results as result_service
 from competition.extensions import db
 from competition.models import Absence, AuditEntry, Event, Mark, Round
 from competition.models.types import utcnow
-from tests.contest.web.console.support import organiser_pages, text_of
 from tests.contest.web.console.test_import import token_of
-from tests.factories import build_world, judge, mark
+from tests.support.factories import build_world, judge, mark
+from tests.support.pages import organiser_pages, text_of
 
 
 def results_sheet(rows: list[list[Any]], heading: str = "理论考试成绩") -> bytes:

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 
 from competition.extensions import db
 from competition.models import Contestant, Unit
-from tests.contest.web.console.support import organiser_pages, text_of
 from tests.contest.web.console.test_import import GOOD_ID, OTHER_ID, THIRD_ID, token_of, upload
-from tests.factories import build_world
+from tests.support.factories import build_world
+from tests.support.pages import organiser_pages, text_of
 
 FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 UNIT = "北京精雕科技集团有限公司（北京）"

@@ -7,9 +7,9 @@ import io
 
 import pytest
 
-from tests.contest.web.console.support import organiser_pages, sign_in, text_of
 from tests.contest.web.console.test_english import HAN, ZH, _english_world
-from tests.factories import build_world, make_user
+from tests.support.factories import build_world, make_user
+from tests.support.pages import organiser_pages, sign_in, text_of
 
 PAGES = (
     "/console/events/{event}/marks/import",

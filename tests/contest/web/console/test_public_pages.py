@@ -9,13 +9,8 @@ from sqlalchemy import select
 from competition.core import access_codes
 from competition.extensions import db
 from competition.models import Contestant
-from tests.contest.web.console.support import (
-    Pages,
-    contestant_row,
-    organiser_pages,
-    scored_preliminary,
-    text_of,
-)
+from tests.contest.web.console.support import contestant_row, scored_preliminary
+from tests.support.pages import Pages, organiser_pages, text_of
 
 GOOD_ID = "11010519491231002X"
 
@@ -54,7 +49,7 @@ def test_the_look_up_shows_own_scores_once_published(app, client):
     assert "77.00" not in before
 
     # the new contestant has no marks; mark them so the round can be published
-    from tests.factories import mark
+    from tests.support.factories import mark
 
     new_id = codes["<b>粗体</b>"][0]
     mark(_panel, world.event_id, "preliminary", new_id, "theory", "10")

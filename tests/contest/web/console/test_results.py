@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Finalist, Round, TieResolution
-from tests.contest.web.console.support import Pages, organiser_pages, scored_preliminary, text_of
-from tests.factories import mark
+from tests.contest.web.console.support import scored_preliminary
+from tests.support.factories import mark
+from tests.support.pages import Pages, organiser_pages, text_of
 
 # Unit 1: 90; 77 (practical 80) above 77 (practical 77); 50.  Unit 2: 80; 60 = 60 (a tie on
 # everything); 40.

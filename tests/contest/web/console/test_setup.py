@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Contest, Contestant, Event, JudgeAssignment, User
-from tests.contest.web.console.support import organiser_pages, text_of
-from tests.factories import build_world, judge, mark
+from tests.support.factories import build_world, judge, mark
+from tests.support.pages import organiser_pages, text_of
 
 REFERENCE_ROWS = {
     "components-0-key": "theory",
@@ -222,7 +222,7 @@ def test_judges_are_created_and_assigned_in_one_go(app, client):
         assert assignment.is_chief and assignment.unit_id is None
 
     # an existing judge account, for one unit's preliminary committee
-    from tests.factories import make_user
+    from tests.support.factories import make_user
 
     committee = make_user(app, "unit_judge", "judge")
     boss.post(

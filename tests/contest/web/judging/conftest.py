@@ -1,12 +1,11 @@
 """Judging pages through the Flask test client: signed-in sessions with real CSRF tokens.
 
-A contest is set up through the API (tests/factories.py), as an organiser would; the pages are
-then used as judges and organisers use them, each person with their own cookie jar.
+A contest is set up through the API (tests/support/factories.py), as an organiser would; the
+pages are then used as judges and organisers use them, each person with their own cookie jar.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,53 +13,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.factories import PASSWORD, Api, World, build_world, judge, mark
-
-TOKEN = re.compile(r'name="csrf(?:_token|-token)"[^>]*(?:value|content)="([^"]+)"')
-
-
-class Session:
-    """One person's browser, reduced to what the tests need: cookies and the CSRF token."""
-
-    def __init__(self, app: Flask, username: str, password: str = PASSWORD) -> None:
-        self.client: FlaskClient = app.test_client()
-        self.token = self._token(self.client.get("/login").get_data(as_text=True))
-        response = self.client.post(
-            "/login",
-            data={"username": username, "password": password, "csrf_token": self.token},
-        )
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
-
-    @staticmethod
-    def _token(html: str) -> str:
-        found = TOKEN.search(html)
-        assert found, "no CSRF token on the page"
-        return found.group(1)
-
-    def get(self, path: str, status: int | None = 200) -> str:
-        response = self.client.get(path)
-        if status is not None:
-            assert response.status_code == status, (
-                f"GET {path} -> {response.status_code}: {response.get_data(as_text=True)[:800]}"
-            )
-        return response.get_data(as_text=True)
-
-    def post(self, path: str, data: dict[str, Any] | None = None, status: int = 302) -> Any:
-        response = self.client.post(path, data={"csrf_token": self.token, **(data or {})})
-        assert response.status_code == status, (
-            f"POST {path} -> {response.status_code}: {response.get_data(as_text=True)[:800]}"
-        )
-        return response
-
-    def put_json(self, path: str, body: Any, status: int = 200, token: bool = True) -> Any:
-        headers = {"Accept": "application/json"}
-        if token:
-            headers["X-CSRFToken"] = self.token
-        response = self.client.put(path, json=body, headers=headers)
-        assert response.status_code == status, (
-            f"PUT {path} -> {response.status_code}: {response.get_data(as_text=True)[:800]}"
-        )
-        return response.get_json()
+from tests.support.factories import Api, World, build_world, judge, mark
+from tests.support.pages import Session
 
 
 @dataclass

@@ -12,7 +12,7 @@ from competition.contest.demo import load_demo_contest
 from competition.contest.services import judging as judging_service
 from competition.extensions import db
 from competition.models import Event
-from tests.factories import mark
+from tests.support.factories import mark
 
 
 @contextmanager

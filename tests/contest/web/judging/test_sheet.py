@@ -3,8 +3,8 @@ exactly the rules of the API's PUT."""
 
 from __future__ import annotations
 
-from tests.contest.web.judging.conftest import Session
-from tests.factories import make_user
+from tests.support.factories import make_user
+from tests.support.pages import Session
 
 
 def test_a_judge_sees_only_their_events_and_rounds(judging):

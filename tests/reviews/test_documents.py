@@ -3,23 +3,14 @@ recommendation and signature lines; one per trainee or the whole cohort's."""
 
 from __future__ import annotations
 
-import subprocess
-
 from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Cohort, User
 from competition.reviews import services as service
 from competition.reviews.demo import TRAINEE_PASSWORD, load_demo_cohort
-from tests.factories import login
-
-
-def _text(pdf: bytes, tmp_path) -> str:
-    path = tmp_path / "file.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+from tests.support.factories import login
+from tests.support.pdf import pdf_text
 
 
 def _demo(app):
@@ -54,7 +45,7 @@ def test_the_trainee_reads_their_own_file_without_the_experts_names(app, client,
     trainee = login(client, "trainee1", TRAINEE_PASSWORD)
     response = trainee.call("GET", f"/cohorts/{demo['cohort']}/trainees/{demo['mine']}/file.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    text = _text(response.data, tmp_path)
+    text = pdf_text(response.data)
     flat = "".join(text.split())
     assert demo["name"] in text and demo["score"] in text and demo["band"] in text
     assert ("建议聘任为职工匠师" if demo["recommended"] else "暂不建议聘任") in flat
@@ -71,18 +62,18 @@ def test_the_organiser_prints_the_whole_cohort_in_rank_order(app, client, tmp_pa
     organiser = login(client, "organiser", "demo-organiser")
     response = organiser.call("GET", f"/cohorts/{demo['cohort']}/file.pdf")
     assert response.status_code == 200
-    text = _text(response.data, tmp_path)
+    text = pdf_text(response.data)
     assert text.count("职工工匠研修班结业评审档案") == 32
     first, second = (demo["names"][t] for t in demo["ranked"][:2])
     assert text.index(first) < text.index(second)
     one = organiser.call("GET", f"/cohorts/{demo['cohort']}/trainees/{demo['mine']}/file.pdf")
-    assert demo["expert"] in _text(one.data, tmp_path)
+    assert demo["expert"] in pdf_text(one.data)
     missing = organiser.call("GET", f"/cohorts/{demo['cohort']}/trainees/999999/file.pdf")
     assert missing.status_code == 404
 
 
 def test_the_pages_link_each_file(app, client):
-    from tests.contest.web.console.support import sign_in
+    from tests.support.pages import sign_in
 
     demo = _demo(app)
     pages = sign_in(client, "trainee1", TRAINEE_PASSWORD)
