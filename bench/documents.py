@@ -92,10 +92,10 @@ def build(database: Path) -> dict[str, int]:
     """A published contest; marks are inserted in bulk (marking is not what is measured)."""
     from flask_migrate import upgrade
 
-    from competition.contest.documents.certificates import set_colours
     from competition.contest.services import awards as award_service
     from competition.contest.services import contests as contest_service
     from competition.contest.services import results as result_service
+    from competition.contest.services.certificates import set_colours
     from competition.core import users as user_service
     from competition.extensions import db
     from competition.models import Mark

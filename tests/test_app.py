@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from flask import Blueprint, Flask
 
 from competition.config import ConfigError, load_config
+from competition.http.blueprints import api as api_blueprint
+from competition.http.openapi import UndocumentedRoute, build_spec, operation, undocumented
 from tests.conftest import BACKENDS
+from tests.support.factories import PASSWORD, make_user
+from tests.support.pages import Pages
 
 needs_postgres = pytest.mark.skipif(
     "postgresql" not in BACKENDS, reason="PostgreSQL is not among this run's databases"
@@ -146,6 +151,8 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):
 
 
 def test_openapi_describes_every_api_route(app, client):
+    """The document is made from the routes, so this holds by construction; it is the
+    document as served that is checked, with the rules spelled out independently."""
     spec = client.get("/api/v1/openapi.json").get_json()
     documented = {
         (method.upper(), "/api/v1" + path)
@@ -169,6 +176,68 @@ def test_openapi_describes_every_api_route(app, client):
     assert "Error" in spec["components"]["schemas"]
 
 
+def _api_app() -> tuple[Flask, Blueprint]:
+    """A bare app with a blueprint named and placed as the API's, to try `build_spec` on."""
+    app = Flask(__name__)
+    return app, Blueprint(api_blueprint.name, __name__, url_prefix=api_blueprint.url_prefix)
+
+
+def test_an_undocumented_api_route_fails_the_document():
+    app, bp = _api_app()
+
+    @bp.get("/things/<int:thing_id>")
+    @operation("a thing", tag="things", auth="none", errors=(404,))
+    def thing(thing_id: int) -> str:
+        return ""
+
+    @bp.post("/things")
+    def add_thing() -> str:
+        return ""
+
+    app.register_blueprint(bp)
+    with pytest.raises(UndocumentedRoute, match=r"POST /api/v1/things \(api.add_thing\)"):
+        build_spec(app)
+
+
+def test_the_document_takes_each_route_from_the_url_map():
+    """Paths relative to the prefix with `{name}` for each argument, the method from the rule,
+    one `@operation` per method where a view serves several; the document itself is left
+    out."""
+    app, bp = _api_app()
+
+    @bp.route("/things/<int:thing_id>/parts/<part>.pdf", methods=["GET", "PUT"])
+    @operation("read", tag="things", auth="optional", method="get")
+    @operation("write", tag="things", auth="required", status=204, method="put")
+    def part(thing_id: int, part: str) -> str:
+        return ""
+
+    @bp.get("/openapi.json")
+    @undocumented
+    def document() -> str:
+        return ""
+
+    app.register_blueprint(bp)
+    spec = build_spec(app)
+    assert build_spec(app) is spec  # built once per app
+    assert list(spec["paths"]) == ["/things/{thing_id}/parts/{part}.pdf"]
+    operations = spec["paths"]["/things/{thing_id}/parts/{part}.pdf"]
+    assert {m: o["summary"] for m, o in operations.items()} == {"get": "read", "put": "write"}
+    assert operations["get"]["operationId"] == "get_things_thing_id_parts_part.pdf"
+    assert [p["name"] for p in operations["put"]["parameters"]] == ["thing_id", "part"]
+    assert list(operations["put"]["responses"]) == ["204"]
+
+    app, bp = _api_app()
+
+    @bp.route("/things", methods=["GET", "POST"])
+    @operation("read only", tag="things", auth="none", method="get")
+    def things() -> str:
+        return ""
+
+    app.register_blueprint(bp)
+    with pytest.raises(UndocumentedRoute, match="POST /api/v1/things"):
+        build_spec(app)
+
+
 def test_api_docs_page_lists_the_contract(client):
     page = client.get("/api/docs").get_data(as_text=True)
     assert "/api/v1/events/{event_id}/rounds/{round}/results" in page
@@ -179,3 +248,37 @@ def test_unknown_api_path_gets_the_error_shape(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert set(response.get_json()["error"]) == {"code", "message", "fields"}
+
+
+def test_the_favicon_is_served_not_a_404(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml" and b"<svg" in response.data
+    page = client.get("/").get_data(as_text=True)
+    assert 'rel="icon"' in page
+
+
+def test_signing_in_lands_on_the_page_of_what_the_role_can_use(app):
+    homes = {
+        "organiser": "/console",
+        "judge": "/judging",
+        "expert": "/review",
+        "trainee": "/my/review",
+    }
+    for role, home in homes.items():
+        make_user(app, f"the-{role}", role)
+        pages = Pages(app.test_client())
+        token = pages.token("/login")
+        answer = pages.client.post(
+            "/login", data={"username": f"the-{role}", "password": PASSWORD, "csrf_token": token}
+        )
+        assert answer.status_code == 302 and answer.headers["Location"] == home, role
+        assert pages.client.get(home).status_code == 200, role
+    # a link that asked for a page still leads there
+    pages = Pages(app.test_client())
+    token = pages.token("/login")
+    answer = pages.client.post(
+        "/login?next=/results",
+        data={"username": "the-judge", "password": PASSWORD, "csrf_token": token},
+    )
+    assert answer.headers["Location"] == "/results"

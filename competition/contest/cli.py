@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from competition.contest.documents import certificates as certificate_docs
+from competition.contest.services import certificates as certificate_service
 from competition.contest.services import contests as contest_service
 from competition.core.errors import AppError
 from competition.extensions import db
@@ -46,7 +47,7 @@ def export(event_id: int, out: Path, base_url: str | None) -> None:
     started = time.perf_counter()
     try:
         event = contest_service.get_event(event_id)
-        total = certificate_docs.certificate_count(event)
+        total = certificate_service.certificate_count(event)
         with click.progressbar(length=total, label="Laying out certificates") as bar:
             pdf = certificate_docs.event_certificates_pdf(
                 event, None, base_url=base_url, progress=bar.update

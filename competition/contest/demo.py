@@ -29,19 +29,20 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from competition import scoring
-from competition.contest.documents.certificates import set_colours
 from competition.contest.services import awards as award_service
 from competition.contest.services import contests as contest_service
 from competition.contest.services import judging as judging_service
 from competition.contest.services import marks as mark_service
 from competition.contest.services import results as result_service
+from competition.contest.services.certificates import set_colours
 from competition.contest.services.contests import ComponentSpec
-from competition.core import users as user_service
+from competition.core.demo_logins import DemoLogin, DemoLogins
+from competition.core.id_numbers import check_character
 from competition.extensions import db
 from competition.models import Contest, Contestant, Event, Role, Round, User
 from competition.models.contests import FINAL, PRELIMINARY
@@ -49,7 +50,6 @@ from competition.scoring.ranking import RESOLUTION
 
 SEED = 2026
 
-ORGANISER_PASSWORD = "demo-organiser"
 JUDGE_PASSWORD = "demo-judge"
 
 CONTEST_NAME = "北京经济技术开发区第五届职工职业技能竞赛"
@@ -75,13 +75,13 @@ AWARD_RULES = {
 
 EVENT_NAME = "数控铣工"
 EVENT_GROUP = "职工组"
-MIN_FINALISTS = 3
+MIN_FINALISTS = scoring.defaults.MIN_FINALISTS_PER_UNIT
+# The reference rules (theory 30 %, practical 70 %, ties on practical), then time used.
 COMPONENTS = (
-    ComponentSpec("theory", "理论知识", Decimal("0.30"), Decimal("100")),
-    ComponentSpec("practical", "技能操作", Decimal("0.70"), Decimal("100")),
+    *contest_service.REFERENCE_COMPONENTS,
     ComponentSpec("time_used", "操作用时(分钟)", Decimal("0"), Decimal("600"), False, "分钟"),
 )
-TIE_BREAKS = ("practical", "time_used")
+TIE_BREAKS = (*contest_service.REFERENCE_TIE_BREAKS, "time_used")
 MARKED = ("theory", "practical", "time_used")
 
 PANEL = (
@@ -214,15 +214,7 @@ EXPECTED_DECIDED_BY = {
     "ruling_second": ("ruling_first", RESOLUTION),
 }
 
-CENT = Decimal("0.01")
 HALF = Decimal("0.5")
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    username: str
-    password: str
-    role: str
 
 
 @dataclass
@@ -241,14 +233,9 @@ def database_is_empty() -> bool:
 def load_demo_contest() -> list[DemoLogin]:
     """Build the demo contest (flushed, not committed) and return the logins it created."""
     rng = random.Random(SEED)
-    logins: list[DemoLogin] = []
-
-    def user(username: str, password: str, role: Role, display_name: str) -> User:
-        created = user_service.create_user(username, password, role.value, display_name)
-        logins.append(DemoLogin(username, password, role.value))
-        return created
-
-    organiser = user("organiser", ORGANISER_PASSWORD, Role.ORGANISER, "组委会")
+    logins = DemoLogins()
+    user = logins.user
+    organiser = logins.organiser()
     panel = [user(f"judge{n}", JUDGE_PASSWORD, Role.JUDGE, name) for n, name in enumerate(PANEL, 1)]
 
     contest = contest_service.create_contest(
@@ -295,15 +282,14 @@ def load_demo_contest() -> list[DemoLogin]:
     _settle_final(event, final, slots, organiser)
     _sign_every_sheet(event, final, panel[0])
     result_service.publish_round(event, final, organiser)
-    return logins
+    return logins.made
 
 
 # ---------------------------------------------------------------- contestants
 def _id_number(area: str, born: date, sequence: int) -> str:
     """A resident identity number with its GB 11643 check character."""
     body = f"{area}{born:%Y%m%d}{sequence:03d}"
-    total = sum(int(d) * w for d, w in zip(body, contest_service.ID_NUMBER_WEIGHTS, strict=True))
-    return body + contest_service.ID_NUMBER_CHECK[total % 11]
+    return body + check_character(body)
 
 
 def _register_contestants(
@@ -347,11 +333,11 @@ def _whole(value: float) -> Decimal:
 
 
 def _to_half(value: float) -> Decimal:
-    return (Decimal(repr(value)) / HALF).quantize(Decimal(1), ROUND_HALF_UP) * HALF
+    return scoring.round_half_up(Decimal(repr(value)) / HALF, 0) * HALF
 
 
 def _to_cent(value: float) -> Decimal:
-    return Decimal(repr(value)).quantize(CENT, ROUND_HALF_UP)
+    return scoring.round_half_up(Decimal(repr(value)), 2)
 
 
 def _scores(event: Event, values: dict[str, Decimal]) -> tuple[Decimal, Decimal, Decimal]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from marshmallow import fields, post_load, validate
+from marshmallow import ValidationError, fields, missing, post_load, validate, validates_schema
 
 from competition.core import normalise
 from competition.http.fields import (
@@ -18,6 +17,7 @@ from competition.http.fields import (
     String,
 )
 from competition.models.users import ROLE_VALUES
+from competition.scoring import defaults
 
 
 def _length(maximum: int, minimum: int = 1) -> validate.Length:
@@ -98,6 +98,7 @@ class ContestOut(BaseSchema):
     co_hosts = fields.String()
     theme = fields.String()
     objection_contact = fields.String()
+    notice_working_days = fields.Integer()
     units = fields.List(fields.Nested(UnitOut))
     events = fields.List(fields.Nested(EventBriefOut))
 
@@ -144,21 +145,17 @@ def default_unit(key: str, name: str) -> str:
     return "分钟" if "分钟" in name or key == "time_used" else ""
 
 
+# The reference rules (`scoring.defaults`) as EventIn loads components.
 REFERENCE_COMPONENTS_IN = [
     {
-        "key": "theory",
-        "name": "理论知识",
-        "weight": Decimal("0.30"),
-        "max_score": Decimal("100"),
+        "key": c.key,
+        "name": c.name,
+        "weight": c.weight,
+        "max_score": c.max_score,
+        "higher_is_better": c.higher_is_better,
         "unit_label": "",
-    },
-    {
-        "key": "practical",
-        "name": "技能操作",
-        "weight": Decimal("0.70"),
-        "max_score": Decimal("100"),
-        "unit_label": "",
-    },
+    }
+    for c in defaults.REFERENCE_COMPONENTS
 ]
 
 
@@ -166,11 +163,12 @@ class EventIn(BaseSchema):
     name = String(required=True, validate=_length(200))
     group = String(load_default="职工组", validate=_length(50))
     min_finalists_per_unit = Integer(
-        load_default=3, validate=validate.Range(min=1, max=1000, error="应在 1 到 1000 之间")
+        load_default=defaults.MIN_FINALISTS_PER_UNIT,
+        validate=validate.Range(min=1, max=1000, error="应在 1 到 1000 之间"),
     )
     components = List(
         Nested(ComponentIn),
-        load_default=lambda: [dict(c, higher_is_better=True) for c in REFERENCE_COMPONENTS_IN],
+        load_default=lambda: [dict(c) for c in REFERENCE_COMPONENTS_IN],
         validate=validate.Length(min=1, max=20, error="评分项应为 1 到 20 个"),
     )
     tie_breaks = List(
@@ -181,11 +179,12 @@ class EventIn(BaseSchema):
 
     @post_load
     def _default_tie_breaks(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        """The reference rule breaks ties on practical; events without such a component start
-        with no tie-break rather than a refusal for a field nobody sent."""
-        if data["tie_breaks"] is None:
-            keys = {c["key"] for c in data["components"]}
-            data["tie_breaks"] = ["practical"] if "practical" in keys else []
+        """The reference tie-breaks, as far as the components have them (`scoring.defaults`):
+        an event without such a component starts with no tie-break rather than a refusal for
+        a field nobody sent."""
+        if "tie_breaks" in data and data["tie_breaks"] is None:  # (a PATCH may leave it out)
+            keys = [c["key"] for c in data["components"]]
+            data["tie_breaks"] = list(defaults.default_tie_breaks(keys))
         return data
 
 
@@ -210,6 +209,9 @@ class EventOut(BaseSchema):
     name = fields.String()
     group = fields.String(attribute="group_name")
     min_finalists_per_unit = fields.Integer()
+    notice_working_days = fields.Integer(
+        allow_none=True, metadata={"description": "null: the contest's notice period applies"}
+    )
     components = fields.List(fields.Nested(ComponentOut))
     tie_breaks = fields.Method("_tie_breaks")
     rounds = fields.List(fields.Nested(RoundOut))
@@ -370,26 +372,262 @@ class FinalistsSetOut(BaseSchema):
     finalists = fields.List(fields.Integer())
 
 
-class AuditEntryOut(BaseSchema):
-    id = fields.Integer()
-    at = fields.DateTime()
-    actor_id = fields.Integer(allow_none=True)
-    action = fields.String()
-    round_id = fields.Integer(allow_none=True)
+# ---------------------------------------------------------------- score sheets (judging)
+class SheetCountsOut(BaseSchema):
+    expected = fields.Integer()
+    entered = fields.Integer()
+    second_entry_required = fields.Boolean()
+    checked = fields.Integer()
+    mismatched = fields.Integer()
+    signed = fields.Boolean()
+    complete = fields.Boolean()
+    verified = fields.Boolean()
+    sign_refusal = fields.Method("_sign_refusal")
+
+    def _sign_refusal(self, counts: Any) -> str | None:
+        return counts.sign_refusal()
+
+
+class SheetOut(BaseSchema):
+    """One sheet (round, component, judge) with its counts: a line of the progress board."""
+
+    round = fields.String(attribute="round.kind")
+    component = fields.String(attribute="component.key")
+    judge_id = fields.Integer(attribute="assignment.user_id")
+    unit_id = fields.Integer(allow_none=True)
+    signed_at = fields.DateTime(allow_none=True)
+    signed_by_id = fields.Integer(allow_none=True)
+    counts = fields.Nested(SheetCountsOut)
+
+
+class SheetRowOut(BaseSchema):
+    contestant_id = fields.Integer(attribute="contestant.id")
+    number = fields.String(attribute="contestant.number")
+    mark = DecimalValue(allow_none=True)
+    second = DecimalValue(allow_none=True)
+    settled = DecimalValue(allow_none=True)
+    state = fields.String()
+
+
+class SheetDetailOut(BaseSchema):
+    """A whole sheet, both entries side by side, by contest number (never by name)."""
+
+    round = fields.String(attribute="ref.round.kind")
+    component = fields.String(attribute="ref.component.key")
+    judge_id = fields.Integer(attribute="ref.assignment.user_id")
+    unit_id = fields.Integer(attribute="ref.unit_id", allow_none=True)
+    counts = fields.Nested(SheetCountsOut)
+    rows = fields.List(fields.Nested(SheetRowOut))
+
+
+class RequiredIn(BaseSchema):
+    """Turn a rule on or off: the event's sign-off rule, a sheet's second entry."""
+
+    required = Boolean(required=True)
+
+
+class ReopenIn(BaseSchema):
+    reason = String(required=True, validate=_length(2000))
+
+
+class SettleIn(BaseSchema):
+    """Which of two differing entries stands; `first` and `second` are the values the ruling
+    was made on, so that a row changed since is refused rather than settled unseen."""
+
+    stands = String(required=True, validate=validate.OneOf(["first", "second"]))
+    first = DecimalValue(load_default=None)
+    second = DecimalValue(load_default=None)
+
+
+# ---------------------------------------------------------------- settings, changed (PATCH)
+class _Settings(BaseSchema):
+    """A PATCH of settings: the creation schema's fields, each optional and without a default
+    (only the fields sent change), validated as at creation; an empty body is refused."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Only the top-level fields: a component sent is still checked whole (ComponentIn).
+        kwargs.setdefault("partial", tuple(self._declared_fields))
+        super().__init__(**kwargs)
+        for field in self.fields.values():  # a field not sent keeps its value: no default
+            field.load_default = missing
+
+    @validates_schema
+    def _something_sent(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError("请至少修改一项设置")
+
+
+class ContestSettingsIn(_Settings, ContestIn):
+    """A contest's settings as the console's contest page edits them."""
+
+    notice_working_days = Integer(
+        metadata={"description": "公示期: working days, 0 to 60; events may set their own"}
+    )
+
+
+class EventSettingsIn(_Settings, EventIn):
+    """An event's set-up as the console's edit page changes it. `components`, when sent,
+    replace the stored ones as a whole (as at creation, `unit` is inferred when not sent)."""
+
+    notice_working_days = Integer(
+        allow_none=True,
+        metadata={"description": "公示期: working days, 0 to 60; null: the contest's"},
+    )
+    # Sent, the chain is what it says; there is no "reference chain" to fall back on here.
+    tie_breaks = List(
+        String(validate=_length(32)),
+        validate=validate.Length(max=20, error="最多 20 个"),
+    )
+
+
+# ---------------------------------------------------------------- imports of office workbooks
+# What the console's import pages show before and after the confirmation, as JSON: a dry run
+# answers the preview (every row, with its problems and notes), a real import what was stored.
+_LINE = {"description": "the row's number as a spreadsheet program shows it"}
+_PROBLEMS = {"description": "why the row cannot be imported; none: it can"}
+_NOTES = {"description": "what to know about the row, which does not stop it"}
+
+
+class WorkbookUpload(BaseSchema):
+    """The multipart body of an import (documentation only; the view reads `request.files`)."""
+
+    file = fields.Raw(
+        required=True,
+        metadata={"type": "string", "format": "binary", "description": "the .xlsx or .csv"},
+    )
+
+
+class SkippedRowOut(BaseSchema):
+    line = fields.Integer(metadata=_LINE)
+    text = fields.String()
+
+
+class _PreviewOut(BaseSchema):
+    dry_run = fields.Boolean(metadata={"description": "true: nothing was stored"})
+    valid = fields.Boolean(metadata={"description": "whether the file would be imported as it is"})
+    skipped = fields.List(
+        fields.Nested(SkippedRowOut),
+        metadata={"description": "rows under or among the table that are not its rows"},
+    )
+    notes = fields.List(fields.String(), metadata={"description": "how the file was read"})
+
+
+class ContestantImportRowOut(BaseSchema):
+    line = fields.Integer(metadata=_LINE)
+    name = fields.String()
+    unit = fields.String()
+    id_number = fields.String(attribute="masked_id_number", allow_none=True)
+    number = fields.String(allow_none=True, metadata={"description": "null: given on registration"})
+    new_unit = fields.Boolean(metadata={"description": "the unit is created (create_units=1)"})
+    problems = fields.List(fields.String(), metadata=_PROBLEMS)
+    notes = fields.List(fields.String(), metadata=_NOTES)
+
+
+class ContestantsPreviewOut(_PreviewOut):
+    create_units = fields.Boolean()
+    missing_units = fields.List(
+        fields.String(), metadata={"description": "units the file names, not registered"}
+    )
+    rows = fields.List(fields.Nested(ContestantImportRowOut))
+
+
+class ContestantsImportedOut(BaseSchema):
+    created = fields.Integer()
+    units_created = fields.List(fields.String())
+    contestants = fields.List(fields.Nested(ContestantOut))
+
+
+class JudgeImportRowOut(BaseSchema):
+    line = fields.Integer(metadata=_LINE)
+    name = fields.String()
+    username = fields.String(metadata={"description": "the account's, new or existing"})
+    unit_id = fields.Integer(
+        allow_none=True, metadata={"description": "a unit's preliminary committee; null: final"}
+    )
+    unit_name = fields.String()
+    chief = fields.Boolean()
+    existing_user_id = fields.Integer(
+        allow_none=True, metadata={"description": "an existing account, assigned as it is"}
+    )
+    problems = fields.List(fields.String(), metadata=_PROBLEMS)
+    notes = fields.List(fields.String(), metadata=_NOTES)
+
+
+class JudgesPreviewOut(_PreviewOut):
+    new_accounts = fields.Integer()
+    rows = fields.List(fields.Nested(JudgeImportRowOut))
+
+
+class JudgeCredentialOut(BaseSchema):
+    name = fields.String()
+    username = fields.String()
+    password = fields.String(
+        allow_none=True,
+        metadata={"description": "a new account's: given once, here, and stored nowhere"},
+    )
+    unit_name = fields.String()
+    chief = fields.Boolean()
+
+
+class JudgesImportedOut(BaseSchema):
+    created = fields.Integer(metadata={"description": "new accounts"})
+    judges = fields.List(fields.Nested(JudgeCredentialOut))
+
+
+class FinalistImportRowOut(BaseSchema):
+    line = fields.Integer(metadata=_LINE)
+    name = fields.String()
+    number = fields.String(allow_none=True)
     contestant_id = fields.Integer(allow_none=True)
-    component_id = fields.Integer(allow_none=True)
-    judge_id = fields.Integer(allow_none=True)
-    old_value = DecimalValue(allow_none=True)
-    new_value = DecimalValue(allow_none=True)
-    reason = fields.String(allow_none=True)
-    details = fields.Dict(allow_none=True)
+    unit_id = fields.Integer(allow_none=True)
+    rank = fields.Integer(allow_none=True, metadata={"description": "in the unit's preliminary"})
+    problems = fields.List(fields.String(), metadata=_PROBLEMS)
+    notes = fields.List(fields.String(), metadata=_NOTES)
 
 
-class ErrorBody(BaseSchema):
-    code = fields.String()
-    message = fields.String()
-    field_errors = fields.Dict(data_key="fields")
+class FinalistUnitListOut(BaseSchema):
+    unit_id = fields.Integer()
+    unit_name = fields.String()
+    count = fields.Integer(metadata={"description": "how many the unit recommends"})
+    problems = fields.List(fields.String(), metadata=_PROBLEMS)
+    notes = fields.List(fields.String(), metadata=_NOTES)
 
 
-class ErrorOut(BaseSchema):
-    error = fields.Nested(ErrorBody)
+class FinalistsPreviewOut(_PreviewOut):
+    rows = fields.List(fields.Nested(FinalistImportRowOut))
+    units = fields.List(fields.Nested(FinalistUnitListOut))
+
+
+class FinalistsImportedOut(BaseSchema):
+    units = fields.List(fields.Nested(FinalistsSetOut))
+
+
+class MarkImportRowOut(BaseSchema):
+    line = fields.Integer(metadata=_LINE)
+    name = fields.String()
+    number = fields.String(allow_none=True)
+    contestant_id = fields.Integer(allow_none=True)
+    value = DecimalValue(allow_none=True)
+    absence = fields.String(allow_none=True, metadata={"enum": ["absent", "withdrawn", None]})
+    blank = fields.Boolean(metadata={"description": "no score: the row is not imported"})
+    problems = fields.List(fields.String(), metadata=_PROBLEMS)
+    notes = fields.List(fields.String(), metadata=_NOTES)
+
+
+class _MarksCountsOut(BaseSchema):
+    round = fields.String()
+    component = fields.String()
+    judge_id = fields.Integer()
+    marks = fields.Integer()
+    absences = fields.Integer()
+    blanks = fields.Integer()
+
+
+class MarksPreviewOut(_PreviewOut, _MarksCountsOut):
+    component_name = fields.String()
+    max_score = DecimalValue()
+    rows = fields.List(fields.Nested(MarkImportRowOut))
+
+
+class MarksImportedOut(_MarksCountsOut):
+    """What was written: marks, absences recorded, and rows without a score left out."""

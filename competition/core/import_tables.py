@@ -29,6 +29,7 @@ from typing import Any
 from competition.core import normalise
 from competition.core.errors import Invalid
 from competition.core.i18n import N_
+from competition.core.id_numbers import check_id_number
 from competition.core.spreadsheets import SpreadsheetError, Value, read_sheets
 
 HEADER_SEARCH_ROWS = 10  # a title row or two (and a date, a note) above the table is common
@@ -337,8 +338,6 @@ def find_contestant(
     if number and by_num is None:
         problems.append(note(N_("本赛项没有参赛号为 %(number)s 的选手"), number=number))
     if id_number and by_ident is None and by_num is None:
-        from competition.contest.services.contests import check_id_number
-
         problems.append(note(check_id_number(id_number) or N_("本赛项没有这个身份证号的选手")))
     if by_num is not None and by_ident is not None and by_num.id != by_ident.id:
         problems.append(

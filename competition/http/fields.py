@@ -11,6 +11,7 @@ from marshmallow import Schema, fields
 
 from competition.core import normalise
 from competition.models.types import MAX_ID
+from competition.scoring.values import PLACES_MESSAGE, has_places
 
 REQUIRED = "必填"
 NOT_NULL = "不能为空值"
@@ -98,7 +99,7 @@ class DecimalValue(fields.Field):
         **_common,
         "invalid": "应为数字",
         "absence": "缺考、弃权不作为分数录入：请由裁判长或组委会登记缺考/弃权，此处留空",
-        "places": "最多保留 {places} 位小数",
+        "places": PLACES_MESSAGE,
         "too_large": "数值过大",
     }
 
@@ -122,7 +123,7 @@ class DecimalValue(fields.Field):
             raise self.make_error("invalid")
         if abs(number) >= _LARGEST:
             raise self.make_error("too_large")
-        if number != number.quantize(Decimal(1).scaleb(-self.places)):
+        if not has_places(number, self.places):
             raise self.make_error("places", places=self.places)
         return number + 0  # drops a negative zero's sign
 

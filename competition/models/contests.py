@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from competition.core.access_codes import new_access_code
 from competition.extensions import db
+from competition.models.access_codes import new_access_code
 from competition.models.types import ExactDecimal, UTCDateTime, utcnow
 
 if TYPE_CHECKING:

@@ -16,19 +16,21 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competition.extensions import db
 from competition.models.types import ExactDecimal, UTCDateTime, utcnow
+from competition.scoring import BAND_LABELS, DEFAULT_BANDS, display
 
 if TYPE_CHECKING:
     from competition.models.users import User
 
 
 def default_bands() -> list[dict[str, str]]:
-    """The usual bands (domain.md §2): excellent ≥ 85, pass ≥ 60; below them is fail.
+    """The usual bands (`scoring.DEFAULT_BANDS`, domain.md §2): excellent ≥ 85, pass ≥ 60;
+    below them is fail.
 
     Stored as JSON with the minimums as decimal strings, so no float ever holds a threshold.
     """
     return [
-        {"key": "excellent", "label": "优秀", "minimum": "85.00"},
-        {"key": "pass", "label": "合格", "minimum": "60.00"},
+        {"key": band.key, "label": BAND_LABELS[band.key], "minimum": display(band.minimum)}
+        for band in DEFAULT_BANDS.bands
     ]
 
 
@@ -45,7 +47,7 @@ class Cohort(db.Model):
     # [{"key": "excellent", "label": "优秀", "minimum": "85.00"}, ...]; see default_bands().
     bands: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=default_bands)
     # The lowest band recommended for appointment as a worker craftsman-teacher.
-    appointment_band: Mapped[str] = mapped_column(String(32), default="pass")
+    appointment_band: Mapped[str] = mapped_column(String(32), default=DEFAULT_BANDS.recommend_from)
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

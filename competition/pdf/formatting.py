@@ -3,6 +3,7 @@
 Certificates write places and dates in Chinese numerals (第十二名, 二〇二六年十一月二十二日), as
 printed honour certificates do; lists keep Arabic digits, which are easier to scan. A score is
 printed with two places; a measured quantity (a time in 分钟) as it was measured, with its unit.
+Both are rounded half-up (四舍五入) by `competition.scoring`, never by Python's default half-even.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from zoneinfo import ZoneInfo
 
 from competition.core.i18n import _
 from competition.models import Event
+from competition.scoring import display, round_half_up
 from competition.scoring.explain import Neighbour, neighbours
 from competition.scoring.ranking import RESOLUTION, Ranking
+from competition.scoring.values import plain
 
 _DIGITS = "〇一二三四五六七八九"
 _UNITS = ((1000, "千"), (100, "百"), (10, "十"))
@@ -68,10 +71,11 @@ def iso_date(day: date) -> str:
 
 
 def score(value: Decimal | None) -> str:
-    """A score as published: exactly two decimals; a dash where there is none."""
+    """A score as published: rounded half-up to exactly two decimals (`scoring.display`); a
+    dash where there is none."""
     if value is None:
         return "—"
-    return str(value.quantize(Decimal("0.01")))
+    return display(value, 2)
 
 
 def measure(value: Decimal | None, unit: str = "") -> str:
@@ -82,9 +86,7 @@ def measure(value: Decimal | None, unit: str = "") -> str:
     reads as a score, and a notice is read by people, not parsers."""
     if value is None or not unit:
         return score(value)
-    rounded = value.quantize(Decimal("0.01"))
-    # normalize() alone would write 170 as 1.7E+2; format "f" keeps plain digits.
-    return f"{rounded.normalize():f} {unit}"
+    return f"{plain(round_half_up(value, 2))} {unit}"
 
 
 def measured_value(value: Decimal | None, unit: str = "") -> Decimal | None:
@@ -92,12 +94,12 @@ def measured_value(value: Decimal | None, unit: str = "") -> Decimal | None:
     (170, not 170.00; the unit goes in the column's heading, so the cell stays a number)."""
     if value is None:
         return None
-    rounded = value.quantize(Decimal("0.01"))
+    rounded = round_half_up(value, 2)
     if not unit:
         return rounded
-    plain = rounded.normalize()
+    bare = rounded.normalize()
     # 1.7E+2 would be written in scientific notation: back to an integer exponent of 0.
-    return plain.quantize(Decimal(1)) if plain.as_tuple().exponent > 0 else plain
+    return bare.quantize(Decimal(1)) if bare.as_tuple().exponent > 0 else bare
 
 
 # ---------------------------------------------------------------- places explained

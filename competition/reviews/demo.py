@@ -24,13 +24,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from competition import scoring
-from competition.contest.demo import ORGANISER_PASSWORD, DemoLogin
-from competition.core import users as user_service
-from competition.extensions import db
-from competition.models import Cohort, Role, User
+from competition.core.demo_logins import DemoLogin, DemoLogins
+from competition.models import Cohort, Role
 from competition.reviews import services as craftsman_service
 from competition.reviews.services import RubricItemSpec
 
@@ -239,16 +235,9 @@ def load_demo_cohort() -> list[DemoLogin]:
     cohort can also be loaded on its own.
     """
     rng = random.Random(SEED)
-    logins: list[DemoLogin] = []
-
-    def user(username: str, password: str, role: Role, display_name: str) -> User:
-        created = user_service.create_user(username, password, role.value, display_name)
-        logins.append(DemoLogin(username, password, role.value))
-        return created
-
-    organiser = db.session.scalar(select(User).where(User.username == "organiser"))
-    if organiser is None:
-        organiser = user("organiser", ORGANISER_PASSWORD, Role.ORGANISER, "组委会")
+    logins = DemoLogins()
+    user = logins.user
+    organiser = logins.organiser()
 
     cohort = craftsman_service.create_cohort(COHORT_NAME, COHORT_YEAR, COHORT_HOST)
     craftsman_service.set_rubric(cohort, RUBRIC, organiser)
@@ -294,7 +283,7 @@ def load_demo_cohort() -> list[DemoLogin]:
 
     _check(cohort)
     craftsman_service.sign_off(cohort, experts[0])
-    return logins
+    return logins.made
 
 
 def _item_scores(

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask import current_app
-
+from competition.core import clock
 from competition.models import Cohort, Trainee
 from competition.models.types import utcnow
 from competition.pdf.formatting import chinese_date, local_date, score
@@ -64,10 +63,6 @@ def _expert_label(index: int) -> str:
     return f"评审专家{_ORDINALS[index] if index < len(_ORDINALS) else index + 1}"
 
 
-def _timezone() -> str:
-    return str(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
-
-
 def _views(
     cohort: Cohort, trainees: list[Trainee] | None, with_names: bool
 ) -> list[TraineeFileView]:
@@ -78,7 +73,7 @@ def _views(
     lead = next((names[s.user_id] for s in seats if s.is_lead), None)
     rubric = tuple((item.name, score(item.weight)) for item in cohort.rubric_items)
     item_names = {item.key: (item.name, score(item.weight)) for item in cohort.rubric_items}
-    timezone = _timezone()
+    timezone = clock.zone_name()
     signed_on = chinese_date(local_date(cohort.signed_at, timezone)) if cohort.signed_at else None
     printed_on = chinese_date(local_date(utcnow(), timezone))
     if trainees is None:  # the whole cohort: ranked order, then those not reviewed yet

@@ -37,10 +37,10 @@ from competition.models import (
 )
 from competition.models.reviews import default_bands
 from competition.models.types import utcnow
-from competition.scoring.review import MAX_RUBRIC_ITEMS
+from competition.scoring.review import MAX_RUBRIC_ITEMS, SCORE_RULE
 
 #: Chinese names of the usual bands; a configured band may carry its own label.
-BAND_LABELS = {"excellent": "优秀", "good": "良好", "pass": "合格", scoring.FAIL: "不合格"}
+BAND_LABELS = scoring.BAND_LABELS
 
 _RUBRIC_MESSAGES = {
     "rubric_invalid": "评分细则应为列表",
@@ -62,8 +62,8 @@ _BAND_MESSAGES = {
 }
 _SCORE_MESSAGES = {
     "score_invalid": "应为数字",
-    "score_range": "分数应在 0 到 100 之间",
-    "score_places": "分数最多保留两位小数",
+    "score_range": SCORE_RULE.range_message,
+    "score_places": SCORE_RULE.places_message,
     "item_missing": "缺少此项评分",
     "item_unknown": "评分细则中没有此项",
     "items_invalid": "应为对象：{评分项代码: 分数}",
@@ -133,7 +133,13 @@ def create_cohort(name: str, year: int | None = None, host: str = "") -> Cohort:
     rubric: experts score directly until the organiser sets one."""
     if db.session.scalar(select(Cohort.id).where(Cohort.name == name)) is not None:
         raise Conflict(f"研修班“{name}”已存在", {"name": ["名称已被使用"]})
-    cohort = Cohort(name=name, year=year, host=host, bands=default_bands(), appointment_band="pass")
+    cohort = Cohort(
+        name=name,
+        year=year,
+        host=host,
+        bands=default_bands(),
+        appointment_band=scoring.DEFAULT_BANDS.recommend_from,
+    )
     db.session.add(cohort)
     db.session.flush()
     return cohort

@@ -6,6 +6,7 @@ published places must be testable (and re-checkable by anyone) from plain values
 change because a web or storage layer did.  Only ``decimal.Decimal`` is used for numbers.
 """
 
+from competition.scoring import defaults
 from competition.scoring.finalists import (
     CountAboveRanked,
     CountBelowMinimum,
@@ -13,6 +14,7 @@ from competition.scoring.finalists import (
     FinalistError,
     RankingIncomplete,
     select_finalists,
+    tie_at_cut,
 )
 from competition.scoring.marks import (
     Component,
@@ -20,6 +22,7 @@ from competition.scoring.marks import (
     aggregate_hundredths,
     aggregate_marks,
     aggregate_summary,
+    max_total,
     round_half_up,
     weighted_total,
 )
@@ -32,6 +35,7 @@ from competition.scoring.ranking import (
     rank_entries,
 )
 from competition.scoring.review import (
+    BAND_LABELS,
     DEFAULT_BANDS,
     FAIL,
     Band,
@@ -52,8 +56,15 @@ from competition.scoring.review import (
     rubric_score,
     score_problem,
 )
+from competition.scoring.values import (
+    MarkValueRule,
+    display,
+    mark_value_problem,
+    places_message,
+)
 
 __all__ = [
+    "BAND_LABELS",
     "DEFAULT_BANDS",
     "FAIL",
     "Band",
@@ -70,6 +81,7 @@ __all__ = [
     "InvalidItemScores",
     "InvalidRubric",
     "MarkSummary",
+    "MarkValueRule",
     "Problem",
     "RankedEntry",
     "RankedTrainee",
@@ -83,7 +95,12 @@ __all__ = [
     "aggregate_marks",
     "aggregate_summary",
     "band_problems",
+    "defaults",
+    "display",
     "item_score_problems",
+    "mark_value_problem",
+    "max_total",
+    "places_message",
     "rank_cohort",
     "rank_entries",
     "round_half_up",
@@ -91,5 +108,6 @@ __all__ = [
     "rubric_score",
     "score_problem",
     "select_finalists",
+    "tie_at_cut",
     "weighted_total",
 ]

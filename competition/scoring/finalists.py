@@ -23,18 +23,32 @@ __all__ = [
     "FinalistError",
     "RankingIncomplete",
     "select_finalists",
+    "tie_at_cut",
 ]
 
 
+def N_(message: str) -> str:
+    """Marks a message for the translation catalog (``pybabel extract -k N_``) and returns it
+    unchanged: the rules stay free of any translation machinery, while a page can still show
+    ``_(error.template, **error.params)`` in the reader's language."""
+    return message
+
+
 class FinalistError(Exception):
-    """Finalists cannot be selected as asked; ``code`` says why, ``message`` says it in Chinese."""
+    """Finalists cannot be selected as asked; ``code`` says why, ``message`` says it in Chinese.
+
+    ``template`` is the message with ``%(name)d`` placeholders and ``params`` their values:
+    ``message == template % params``, the one wording, which a page translates whole.
+    """
 
     code: str = "finalist_error"
     status: int = 422
+    template: str = "%(message)s"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, **params: object) -> None:
+        self.params = params
+        self.message = self.template % params
+        super().__init__(self.message)
 
 
 class CountBelowMinimum(FinalistError):
@@ -42,9 +56,10 @@ class CountBelowMinimum(FinalistError):
 
     code = "count_below_minimum"
     status = 422
+    template = N_("决赛人数不得少于 %(minimum)d 名，现为 %(count)d 名")
 
     def __init__(self, count: int, minimum: int) -> None:
-        super().__init__(f"决赛人数不得少于 {minimum} 名，现为 {count} 名")
+        super().__init__(minimum=minimum, count=count)
         self.count = count
         self.minimum = minimum
 
@@ -54,9 +69,10 @@ class CountAboveRanked(FinalistError):
 
     code = "count_above_ranked"
     status = 422
+    template = N_("决赛人数 %(count)d 名超过本单位初赛已排名的 %(ranked)d 名")
 
     def __init__(self, count: int, ranked: int) -> None:
-        super().__init__(f"决赛人数 {count} 名超过本单位初赛已排名的 {ranked} 名")
+        super().__init__(count=count, ranked=ranked)
         self.count = count
         self.ranked = ranked
 
@@ -66,11 +82,10 @@ class RankingIncomplete(FinalistError):
 
     code = "ranking_incomplete"
     status = 409
+    template = N_("本单位初赛尚有 %(count)d 名选手成绩不全，排名未定，暂不能推荐决赛选手")
 
     def __init__(self, contestant_ids: tuple[int, ...]) -> None:
-        super().__init__(
-            f"本单位初赛尚有 {len(contestant_ids)} 名选手成绩不全，排名未定，暂不能推荐决赛选手"
-        )
+        super().__init__(count=len(contestant_ids))
         self.contestant_ids = contestant_ids
 
 
@@ -79,12 +94,13 @@ class CutInsideTie(FinalistError):
 
     code = "cut_inside_tie"
     status = 409
+    template = N_(
+        "第 %(count)d 名与第 %(next)d 名并列未定（%(size)d 名选手同分），"
+        "请先裁定并列名次再推荐决赛选手"
+    )
 
     def __init__(self, count: int, group: tuple[int, ...]) -> None:
-        super().__init__(
-            f"第 {count} 名与第 {count + 1} 名并列未定（{len(group)} 名选手同分），"
-            "请先裁定并列名次再推荐决赛选手"
-        )
+        super().__init__(count=count, next=count + 1, size=len(group))
         self.count = count
         self.group = group
 
@@ -106,9 +122,24 @@ def select_finalists(unit_ranking: Ranking, count: int, minimum: int) -> tuple[i
         raise CountAboveRanked(count, len(ranked))
     if unit_ranking.incomplete:
         raise RankingIncomplete(tuple(i.contestant_id for i in unit_ranking.incomplete))
-    if 0 < count < len(ranked):
-        last_in, first_out = ranked[count - 1].contestant_id, ranked[count].contestant_id
-        for group in unit_ranking.unresolved_ties:
-            if last_in in group and first_out in group:
-                raise CutInsideTie(count, tuple(group))
+    group = tie_at_cut(unit_ranking, count)
+    if group:
+        raise CutInsideTie(count, group)
     return tuple(entry.contestant_id for entry in ranked[:count])
+
+
+def tie_at_cut(unit_ranking: Ranking, count: int) -> tuple[int, ...]:
+    """The unresolved tie group holding both places ``count`` and ``count + 1``, or ``()``.
+
+    Such a group is the only tie that blocks recommending ``count`` people: one lying wholly
+    inside the top ``count`` (or wholly below it) changes nobody's going to the final.  There is
+    no cut, and so no tie at it, when ``count`` is 0 or not below the number ranked.
+    """
+    ranked = unit_ranking.ranked
+    if not 0 < count < len(ranked):
+        return ()
+    last_in, first_out = ranked[count - 1].contestant_id, ranked[count].contestant_id
+    for group in unit_ranking.unresolved_ties:
+        if last_in in group and first_out in group:
+            return tuple(group)
+    return ()

@@ -30,6 +30,7 @@ __all__ = [
     "aggregate_hundredths",
     "aggregate_marks",
     "aggregate_summary",
+    "max_total",
     "round_half_up",
     "to_decimal",
     "weighted_total",
@@ -282,3 +283,14 @@ def weighted_total(scores: Mapping[str, Decimal], components: Sequence[Component
             Decimal(0),
         )
     return round_half_up(total, 2)
+
+
+def max_total(maxima: Mapping[str, Decimal], components: Sequence[Component]) -> Decimal:
+    """The best total the rules allow: every weighted component at its maximum, i.e.
+    Σ weight × maximum, computed and rounded exactly as ``weighted_total`` computes a total.
+
+    ``maxima`` maps each component's key to its maximum; as in ``weighted_total``, only the
+    weighted components need one.  Why it is a rule of its own: a total above it is impossible,
+    and a chart or a check of totals must use the same arithmetic as the totals themselves.
+    """
+    return weighted_total(maxima, components)

@@ -26,12 +26,15 @@ from decimal import Decimal, localcontext
 from types import MappingProxyType
 
 from competition.scoring.marks import _exact_context, aggregate_marks, round_half_up, to_decimal
+from competition.scoring.values import PLACES, RANGE, MarkValueRule, has_places
 
 __all__ = [
+    "BAND_LABELS",
     "DEFAULT_BANDS",
     "FAIL",
     "MAX_RUBRIC_ITEMS",
     "MAX_SCORE",
+    "SCORE_RULE",
     "Band",
     "BandScheme",
     "CohortRanking",
@@ -59,9 +62,14 @@ WEIGHT_TOTAL = Decimal(100)
 MAX_RUBRIC_ITEMS = 20
 #: The band of a score below every configured band's minimum.
 FAIL = "fail"
+#: What people call the usual bands (a configured band may carry a label of its own).
+BAND_LABELS = MappingProxyType(
+    {"excellent": "优秀", "good": "良好", "pass": "合格", FAIL: "不合格"}
+)
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
-_CENT = Decimal("0.01")
+#: A review score and a rubric item score follow the mark value rule, out of 100.
+SCORE_RULE = MarkValueRule(MAX_SCORE)
 
 
 @dataclass(frozen=True)
@@ -79,24 +87,26 @@ class Problem:
 
 
 def _has_two_places(value: Decimal) -> bool:
-    return value == value.quantize(_CENT)
+    return has_places(value, SCORE_RULE.places)
 
 
 def score_problem(value: object, where: int | str | None = None) -> Problem | None:
     """Why ``value`` cannot be a review score or a rubric item score, or ``None``.
 
-    A score is a ``Decimal`` (or ``int``) from 0 to 100 with at most 2 decimal places: the
-    published scores have 2 places, and allowing more would let a rubric score rounded half-up
-    fall outside the item scores it came from.
+    A score is a ``Decimal`` (or ``int``) that passes the mark value rule out of 100
+    (``SCORE_RULE``: 0 to 100 with at most 2 decimal places): the published scores have 2
+    places, and allowing more would let a rubric score rounded half-up fall outside the item
+    scores it came from.
     """
     try:
         number = to_decimal(value, "score")
     except (TypeError, ValueError) as error:
         return Problem("score_invalid", where, str(error))
-    if not 0 <= number <= MAX_SCORE:
-        return Problem("score_range", where, f"score {number} is not within 0..100")
-    if not _has_two_places(number):
+    fault = SCORE_RULE.fault(number)
+    if fault == PLACES:
         return Problem("score_places", where, f"score {number} has more than 2 decimal places")
+    if fault == RANGE:
+        return Problem("score_range", where, f"score {number} is not within 0..100")
     return None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, render_template, request
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
@@ -15,6 +15,19 @@ from competition.core.ratelimits import sign_in_limited
 from competition.extensions import db
 from competition.http.blueprints import web as bp
 from competition.http.pages import safe_next
+from competition.models import Role
+
+#: Where each role lands after signing in: the page of what it can use, not the public front.
+HOMES = {
+    Role.ORGANISER: "web.console_home",
+    Role.JUDGE: "web.judging_index",
+    Role.EXPERT: "web.review_index",
+    Role.TRAINEE: "web.my_review",
+}
+
+
+def home_of(role: str) -> str:
+    return url_for(HOMES.get(role, "web.index"))
 
 
 class LoginForm(FlaskForm):
@@ -39,7 +52,8 @@ def login() -> ResponseReturnValue:
         else:
             login_user(user)
             db.session.commit()
-            return redirect(safe_next(request.args.get("next")))
+            asked = request.args.get("next")
+            return redirect(safe_next(asked) if asked else home_of(user.role))
     status = 401 if request.method == "POST" else 200
     return render_template("site/login.html", form=form), status
 

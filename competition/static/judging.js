@@ -3,9 +3,11 @@
  * No framework and nothing from elsewhere: a tablet beside a machine may have a poor network,
  * and the page must work with what the server sent.
  *
- * - Enter checks the value at once against the component's maximum and the number format, with
- *   the server's own words (the page carries them in data-* attributes): an impossible value
- *   stays on its row, marked, so a slip is fixed before moving on.
+ * - Enter checks the value at once against the mark value rule (0 to the component's maximum,
+ *   at most so many decimal places) and the number format, with the server's own words: the
+ *   page carries the rule, its limits and its messages, in data-rule (scoring.MarkValueRule),
+ *   so nothing of it is written here. An impossible value stays on its row, marked, so a slip
+ *   is fixed before moving on.
  * - A plausible value moves the cursor to the next row at once and is saved in the background,
  *   so fast typing never lands in the wrong row. The server checks it again with every rule
  *   (range, finalist, locked sheet, published round); its refusal is shown on the row.
@@ -24,7 +26,10 @@
   var tokenMeta = document.querySelector('meta[name="csrf-token"]');
   var token = tokenMeta ? tokenMeta.getAttribute("content") : "";
   var texts = table.dataset;
-  var max = Number(texts.max);
+  /* {minimum, maximum, places, range, places_message, not_number}: see the comment above. */
+  var rule = JSON.parse(texts.rule);
+  var minimum = Number(rule.minimum);
+  var maximum = Number(rule.maximum);
   var counter = document.getElementById("empty-count");
   var inputs = Array.prototype.slice.call(table.querySelectorAll("input.mark"));
   var NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
@@ -62,15 +67,16 @@
       return texts.absence;
     }
     if (!NUMBER.test(typed)) {
-      return texts.notNumber;
+      return rule.not_number;
     }
+    /* Places first, then the range: the order the server checks them in. */
     var fraction = typed.split(".")[1] || "";
-    if (fraction.replace(/0+$/, "").length > 2) {
-      return texts.places;
+    if (fraction.replace(/0+$/, "").length > rule.places) {
+      return rule.places_message;
     }
     var value = Number(typed);
-    if (value < 0 || value > max) {
-      return texts.range;
+    if (value < minimum || value > maximum) {
+      return rule.range;
     }
     return null;
   }

@@ -6,9 +6,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from competition.core import access_codes
 from competition.extensions import db
-from competition.models import Contestant
+from competition.models import Contestant, access_codes
 from tests.browser.conftest import screenshot
 from tests.conftest import BACKENDS
 from tests.support.factories import build_world, judge, mark

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from competition.contest.demo import DemoLogin
+from competition.core.demo_logins import DemoLogin
 from competition.extensions import db
 from competition.models import Cohort, Review, User
 from competition.reviews import services as service

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from tests.reviews.helpers import LECTURE_RUBRIC, build_cohort
 from tests.reviews.test_excel import exported, names, upload, xlsx
 from tests.support.errors import assert_error
+from tests.support.pages import sign_in
 from tests.unit.test_spreadsheet_safety import PNG, workbook_bytes
 
 
@@ -54,6 +55,23 @@ def test_a_cohort_name_with_a_line_break_still_downloads(app, client):
     disposition = response.headers["Content-Disposition"]
     assert "\n" not in disposition and "%2F" not in disposition
     assert "%E5%B7%A5%E5%8C%A0" in disposition  # 工匠
+
+
+def test_the_page_downloads_it_under_the_apis_name(app, client):
+    """Found with issue #19: the page put the cohort's name into the file name unchecked, and
+    its line break failed the download there (500) after the API had been fixed."""
+    cohort = build_cohort(app, client, trainees=1, experts=1, name="2021年\r\n工匠研修班/甲")
+    api = cohort.org.call("GET", cohort.path("/results.xlsx"), status=200)
+    page = sign_in(app.test_client(), "org").client.get(
+        f"/console/cohorts/{cohort.id}/results.xlsx"
+    )
+    assert page.status_code == 200
+    assert page.headers["Content-Disposition"] == api.headers["Content-Disposition"]
+    assert (
+        "2021%E5%B9%B4%E5%B7%A5%E5%8C%A0%E7%A0%94%E4%BF%AE%E7%8F%AD%E7%94%B2-"
+        in (page.headers["Content-Disposition"])
+    )  # 2021年工匠研修班甲-
+    assert page.headers["Cache-Control"] == api.headers["Cache-Control"] == "private, no-store"
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from competition.contest.services.contests import check_id_number
 from competition.core import normalise
+from competition.core.id_numbers import check_id_number
 
 
 @pytest.mark.parametrize(

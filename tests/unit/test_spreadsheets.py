@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from competition.core import access_codes
 from competition.core.spreadsheets import (
     Sheet,
     SpreadsheetError,
@@ -18,6 +17,7 @@ from competition.core.spreadsheets import (
     read_table,
     write_xlsx,
 )
+from competition.models import access_codes
 
 
 def _xlsx(rows):

@@ -1,3 +1,10 @@
-"""The contest's face to programs: JSON only, calling the same services as the pages."""
+"""The contest's face to programs: JSON only, calling the same services as the pages.
 
-from competition.contest.api import appeals, corrections, documents, views  # noqa: F401
+The modules are imported in reading order (signing in and the contest's set-up first), which is
+also the order of the paths in the OpenAPI document and on /api/docs."""
+
+# isort: off
+from competition.contest.api import views  # noqa: F401
+from competition.contest.api import imports  # noqa: F401  (the set-up's office lists)
+from competition.contest.api import appeals, corrections, documents, judging  # noqa: F401
+# isort: on

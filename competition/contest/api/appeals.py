@@ -10,18 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import jsonify
 from flask.wrappers import Response
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from competition.contest import policy
 from competition.contest.services import appeals as appeal_service
 from competition.contest.services import contests as contest_service
+from competition.core import roles
 from competition.core.errors import Invalid
 from competition.extensions import db
-from competition.http.api import load, require_user, respond
+from competition.http.api import require_user, respond
 from competition.http.blueprints import api as bp
 from competition.http.fields import BaseSchema, DecimalValue, Integer, List, Nested, String
-from competition.http.openapi import Operation
+from competition.http.loading import load
+from competition.http.openapi import list_of, operation
+from competition.http.schemas import AuditEntryOut
 from competition.models import Appeal, Contestant
 from competition.models.judging import APPEAL_OUTCOMES, APPEAL_UPHELD
 from competition.models.types import utcnow
@@ -89,6 +92,31 @@ class DecisionOut(BaseSchema):
     decided_at = fields.DateTime()
 
 
+class AppealMarkOut(BaseSchema):
+    judge_id = fields.Integer()
+    component = fields.String()
+    value = DecimalValue()
+
+
+class AppealDetailOut(AppealOut):
+    """An appeal as the console's appeal page shows it: the record, the ruling, the marks it
+    is about and the changes it made."""
+
+    recorded_by_id = fields.Integer()
+    recorded_at = fields.DateTime()
+    reason = fields.String(allow_none=True, metadata={"description": "the ruling's reason"})
+    decided_by_id = fields.Integer(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    marks = fields.List(
+        fields.Nested(AppealMarkOut),
+        metadata={"description": "the appellant's marks in the round, which a ruling may change"},
+    )
+    changes = fields.List(
+        fields.Nested(AuditEntryOut),
+        metadata={"description": "the marks the ruling changed (their audit entries)"},
+    )
+
+
 def _appeal_body(appeal: Appeal) -> dict[str, Any]:
     return {
         "id": appeal.id,
@@ -103,11 +131,23 @@ def _appeal_body(appeal: Appeal) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- routes
 @bp.post("/events/<int:event_id>/rounds/<round_kind>/appeals")
+@operation(
+    "登记申诉 (organiser)",
+    tag="appeals",
+    auth="required",
+    request=AppealIn,
+    response=AppealOut,
+    status=201,
+    errors=(400, 401, 403, 404, 409, 422),
+    description="A written appeal as handed in: who filed it (a real name) and what it is "
+    "about; filed now. 409 unless the round is published and its notice period (公示期) "
+    "has not ended. 422 for a contestant not of the event (in the final: not a finalist).",
+)
 def file_appeal(event_id: int, round_kind: str) -> Response:
     user = require_user()
     event = contest_service.get_event(event_id)
     round_ = contest_service.get_round(event, round_kind)
-    policy.require_organiser(user)
+    roles.require_organiser(user)
     data = load(AppealIn())
     contestant = db.session.get(Contestant, data["contestant_id"])
     if contestant is None or contestant.event_id != event.id:
@@ -127,10 +167,24 @@ def file_appeal(event_id: int, round_kind: str) -> Response:
 
 
 @bp.post("/appeals/<int:appeal_id>/decision")
+@operation(
+    "申诉处理结果 (organiser)",
+    tag="appeals",
+    auth="required",
+    request=DecisionIn,
+    response=DecisionOut,
+    errors=(400, 401, 403, 404, 409, 422),
+    description="upheld or rejected, with a reason. `changes` (only with upheld; 422 "
+    "otherwise) set judges' marks of the appellant in the appealed round through the "
+    "ordinary mark rules, audited, and send the changed sheets back for the chief "
+    "judge's signature. Certificates already printed whose place, total or award tier "
+    "the change moves are superseded (see GET /certificates/{serial}). 409 for an appeal "
+    "already decided, or for changes after the notice period.",
+)
 def decide_appeal(appeal_id: int) -> Response:
     user = require_user()
     appeal = appeal_service.get_appeal(appeal_id)
-    policy.require_organiser(user)
+    roles.require_organiser(user)
     data = load(DecisionIn())
     changes = [
         appeal_service.MarkChange(c["judge_id"], c["component"], c["value"])
@@ -150,37 +204,51 @@ def decide_appeal(appeal_id: int) -> Response:
     )
 
 
-# ---------------------------------------------------------------- the OpenAPI rows
-OPERATIONS: tuple[Operation, ...] = (
-    Operation(
-        "post",
-        "/events/{event_id}/rounds/{round}/appeals",
-        "登记申诉 (organiser)",
-        "appeals",
-        "required",
-        AppealIn,
-        AppealOut,
-        201,
-        (400, 401, 403, 404, 409, 422),
-        description="A written appeal as handed in: who filed it (a real name) and what it is "
-        "about; filed now. 409 unless the round is published and its notice period (公示期) "
-        "has not ended. 422 for a contestant not of the event (in the final: not a finalist).",
-    ),
-    Operation(
-        "post",
-        "/appeals/{appeal_id}/decision",
-        "申诉处理结果 (organiser)",
-        "appeals",
-        "required",
-        DecisionIn,
-        DecisionOut,
-        200,
-        (400, 401, 403, 404, 409, 422),
-        description="upheld or rejected, with a reason. `changes` (only with upheld; 422 "
-        "otherwise) set judges' marks of the appellant in the appealed round through the "
-        "ordinary mark rules, audited, and send the changed sheets back for the chief "
-        "judge's signature. Certificates already printed whose place, total or award tier "
-        "the change moves are superseded (see GET /certificates/{serial}). 409 for an appeal "
-        "already decided, or for changes after the notice period.",
-    ),
+@bp.get("/events/<int:event_id>/appeals")
+@operation(
+    "申诉登记簿 (organiser)",
+    tag="appeals",
+    auth="required",
+    response=list_of("appeals", AppealOut),
+    errors=(401, 403, 404),
+    description="The event's appeals as the console's appeals log lists them, the latest "
+    "filed first; `status` open until decided.",
 )
+def list_appeals(event_id: int) -> Response:
+    user = require_user()
+    event = contest_service.get_event(event_id)
+    roles.require_organiser(user)
+    appeals = [_appeal_body(a) for a in appeal_service.list_appeals(event)]
+    return jsonify({"appeals": AppealOut(many=True).dump(appeals)})
+
+
+@bp.get("/appeals/<int:appeal_id>")
+@operation(
+    "一条申诉 (organiser)",
+    tag="appeals",
+    auth="required",
+    response=AppealDetailOut,
+    errors=(401, 403, 404),
+    description="What the console's appeal page shows: the appeal, its ruling once "
+    "decided, the appellant's marks in the round (what `changes` of a decision may set) "
+    "and the marks the ruling changed.",
+)
+def get_appeal(appeal_id: int) -> Response:
+    user = require_user()
+    appeal = appeal_service.get_appeal(appeal_id)
+    roles.require_organiser(user)
+    keys = {c.id: c.key for c in appeal.round.event.components}
+    body = {
+        **_appeal_body(appeal),
+        "recorded_by_id": appeal.recorded_by_id,
+        "recorded_at": appeal.recorded_at,
+        "reason": appeal.outcome_reason,
+        "decided_by_id": appeal.decided_by_id,
+        "decided_at": appeal.decided_at,
+        "marks": [
+            {"judge_id": m.judge_id, "component": keys[m.component_id], "value": m.value}
+            for m in appeal_service.contested_marks(appeal)
+        ],
+        "changes": appeal_service.changes_made(appeal),
+    }
+    return respond(AppealDetailOut(), body)

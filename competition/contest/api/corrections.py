@@ -16,17 +16,18 @@ from flask import jsonify, request
 from flask.wrappers import Response
 from marshmallow import fields, validate
 
-from competition.contest import policy
 from competition.contest.schemas import ContestantOut, UnitOut
 from competition.contest.services import contests as contest_service
 from competition.contest.services import corrections
 from competition.contest.services.corrections import KEEP
+from competition.core import roles
 from competition.core.errors import Invalid, NotFound
 from competition.extensions import db
-from competition.http.api import load, read_json, require_user, respond
+from competition.http.api import require_user, respond
 from competition.http.blueprints import api as bp
 from competition.http.fields import BaseSchema, Integer, String
-from competition.http.openapi import Operation
+from competition.http.loading import load, read_json
+from competition.http.openapi import operation
 from competition.models import Certificate, Contest, Unit
 
 _REASON_LENGTH = validate.Length(
@@ -113,13 +114,42 @@ def _unit(contest_id: int, unit_id: int) -> tuple[Contest, Unit]:
     return contest, unit
 
 
+# A DELETE's reason: in a JSON body or, for clients that send none, in the query.
+_REASON_QUERY = (
+    (
+        "reason",
+        "the reason, where the request has no JSON body",
+        {"type": "string", "minLength": 1},
+    ),
+)
+_OPTIONAL_BODY = {"requestBody": {"required": False}}
+
+
 # ---------------------------------------------------------------- contestants
 @bp.patch("/events/<int:event_id>/contestants/<int:contestant_id>")
+@operation(
+    "更正选手信息 (organiser)",
+    tag="contestants",
+    auth="required",
+    request=ContestantCorrectionIn,
+    response=CorrectedContestantOut,
+    errors=(400, 401, 403, 404, 409, 422),
+    description="Corrects the fields sent (name, unit_id, id_number, number), with a "
+    "required reason; names and numbers are normalised as at registration, the identity "
+    "number is checked and unique in the event. Audited with the old and new values. A "
+    "spelling correction of the name or identity number moves no place and is allowed "
+    "after publication: printed certificates keep the printed name until reissued "
+    "(`reissue_needed`). 409 where the correction would change a published result or a "
+    "recommendation (that takes an appeal): a change of unit once a round of the event is "
+    "published, for a finalist, into a unit that has recommended its finalists, or after "
+    "the old unit's committee marked the contestant; a change of contest number once the "
+    "contestant has a mark; an identity number or contest number already registered.",
+)
 def correct_contestant(event_id: int, contestant_id: int) -> Response:
     user = require_user()
     event = contest_service.get_event(event_id)
     contestant = contest_service.get_contestant(event, contestant_id)
-    policy.require_organiser(user)
+    roles.require_organiser(user)
     data = load(ContestantCorrectionIn())
     done = corrections.correct_contestant(
         contestant,
@@ -137,11 +167,25 @@ def correct_contestant(event_id: int, contestant_id: int) -> Response:
 
 
 @bp.delete("/events/<int:event_id>/contestants/<int:contestant_id>")
+@operation(
+    "删除登记错误的选手 (organiser)",
+    tag="contestants",
+    auth="required",
+    request=CorrectionReasonIn,
+    status=204,
+    errors=(400, 401, 403, 404, 409, 422),
+    query=_REASON_QUERY,
+    description="For a contestant registered by mistake: the reason in a JSON body "
+    '`{"reason"}` or as `?reason=`. The audit trail keeps who they were. 409, with what '
+    "blocks it in `fields`, once anything of theirs exists: marks, a place in the final, "
+    "a certificate, an appeal, an absence, or a published preliminary.",
+    extra=_OPTIONAL_BODY,
+)
 def remove_contestant(event_id: int, contestant_id: int) -> tuple[str, int]:
     user = require_user()
     event = contest_service.get_event(event_id)
     contestant = contest_service.get_contestant(event, contestant_id)
-    policy.require_organiser(user)
+    roles.require_organiser(user)
     corrections.remove_contestant(contestant, user, _reason())
     db.session.commit()
     return "", 204
@@ -149,10 +193,22 @@ def remove_contestant(event_id: int, contestant_id: int) -> tuple[str, int]:
 
 # ---------------------------------------------------------------- units
 @bp.patch("/contests/<int:contest_id>/units/<int:unit_id>")
+@operation(
+    "更正单位名称 (organiser)",
+    tag="contests",
+    auth="required",
+    request=UnitRenameIn,
+    response=CorrectedUnitOut,
+    errors=(400, 401, 403, 404, 409, 422),
+    description="The name is normalised as at registration; allowed after publication "
+    "(it moves nobody; printed certificates keep the printed name until reissued). 409 "
+    "when another unit of the contest has the name once normalised (“（北京）” is "
+    "“(北京)”): the two are one unit, to merge (its id is in `fields.into_unit_id`).",
+)
 def rename_unit(contest_id: int, unit_id: int) -> Response:
     user = require_user()
     _contest, unit = _unit(contest_id, unit_id)
-    policy.require_organiser(user)
+    roles.require_organiser(user)
     data = load(UnitRenameIn())
     done = corrections.rename_unit(unit, data["name"], data["reason"], user)
     db.session.commit()
@@ -163,12 +219,25 @@ def rename_unit(contest_id: int, unit_id: int) -> Response:
 
 
 @bp.post("/contests/<int:contest_id>/units/<int:unit_id>/merge")
+@operation(
+    "合并单位 (organiser)",
+    tag="contests",
+    auth="required",
+    request=UnitMergeIn,
+    response=MergedUnitOut,
+    errors=(400, 401, 403, 404, 409, 422),
+    description="The unit in the path is merged into `into_unit_id`: its contestants, "
+    "judge assignments, finalists and tie rulings move there and it is removed. 409 in an "
+    "event where both units have people and a round with both is published or finalists "
+    "are recommended, or where a judge of the final would become a judge of his own "
+    "unit's people.",
+)
 def merge_unit(contest_id: int, unit_id: int) -> Response:
     """The unit in the path is merged into `into_unit_id` and removed; the answer is the unit
     that remains."""
     user = require_user()
     contest, unit = _unit(contest_id, unit_id)
-    policy.require_organiser(user)
+    roles.require_organiser(user)
     data = load(UnitMergeIn())
     into = db.session.get(Unit, data["into_unit_id"])
     if into is None or into.contest_id != contest.id:
@@ -188,102 +257,22 @@ def merge_unit(contest_id: int, unit_id: int) -> Response:
 
 
 @bp.delete("/contests/<int:contest_id>/units/<int:unit_id>")
+@operation(
+    "删除空单位 (organiser)",
+    tag="contests",
+    auth="required",
+    request=CorrectionReasonIn,
+    status=204,
+    errors=(400, 401, 403, 404, 409, 422),
+    query=_REASON_QUERY,
+    description='The reason in a JSON body `{"reason"}` or as `?reason=`. 409 for a unit '
+    "with contestants (merge it instead) or with judges assigned to it.",
+    extra=_OPTIONAL_BODY,
+)
 def remove_unit(contest_id: int, unit_id: int) -> tuple[str, int]:
     user = require_user()
     _contest, unit = _unit(contest_id, unit_id)
-    policy.require_organiser(user)
+    roles.require_organiser(user)
     corrections.remove_unit(unit, _reason(), user)
     db.session.commit()
     return "", 204
-
-
-# ---------------------------------------------------------------- the OpenAPI rows
-_REASON_QUERY = (("reason", "the reason, where the request has no JSON body"),)
-_OPTIONAL_BODY = {"requestBody": {"required": False}}
-
-OPERATIONS: tuple[Operation, ...] = (
-    Operation(
-        "patch",
-        "/events/{event_id}/contestants/{contestant_id}",
-        "更正选手信息 (organiser)",
-        "contestants",
-        "required",
-        ContestantCorrectionIn,
-        CorrectedContestantOut,
-        200,
-        (400, 401, 403, 404, 409, 422),
-        description="Corrects the fields sent (name, unit_id, id_number, number), with a "
-        "required reason; names and numbers are normalised as at registration, the identity "
-        "number is checked and unique in the event. Audited with the old and new values. A "
-        "spelling correction of the name or identity number moves no place and is allowed "
-        "after publication: printed certificates keep the printed name until reissued "
-        "(`reissue_needed`). 409 where the correction would change a published result or a "
-        "recommendation (that takes an appeal): a change of unit once a round of the event is "
-        "published, for a finalist, into a unit that has recommended its finalists, or after "
-        "the old unit's committee marked the contestant; a change of contest number once the "
-        "contestant has a mark; an identity number or contest number already registered.",
-    ),
-    Operation(
-        "delete",
-        "/events/{event_id}/contestants/{contestant_id}",
-        "删除登记错误的选手 (organiser)",
-        "contestants",
-        "required",
-        CorrectionReasonIn,
-        None,
-        204,
-        (400, 401, 403, 404, 409, 422),
-        query=_REASON_QUERY,
-        description="For a contestant registered by mistake: the reason in a JSON body "
-        '`{"reason"}` or as `?reason=`. The audit trail keeps who they were. 409, with what '
-        "blocks it in `fields`, once anything of theirs exists: marks, a place in the final, "
-        "a certificate, an appeal, an absence, or a published preliminary.",
-        extra=_OPTIONAL_BODY,
-    ),
-    Operation(
-        "patch",
-        "/contests/{contest_id}/units/{unit_id}",
-        "更正单位名称 (organiser)",
-        "contests",
-        "required",
-        UnitRenameIn,
-        CorrectedUnitOut,
-        200,
-        (400, 401, 403, 404, 409, 422),
-        description="The name is normalised as at registration; allowed after publication "
-        "(it moves nobody; printed certificates keep the printed name until reissued). 409 "
-        "when another unit of the contest has the name once normalised (“（北京）” is "
-        "“(北京)”): the two are one unit, to merge (its id is in `fields.into_unit_id`).",
-    ),
-    Operation(
-        "post",
-        "/contests/{contest_id}/units/{unit_id}/merge",
-        "合并单位 (organiser)",
-        "contests",
-        "required",
-        UnitMergeIn,
-        MergedUnitOut,
-        200,
-        (400, 401, 403, 404, 409, 422),
-        description="The unit in the path is merged into `into_unit_id`: its contestants, "
-        "judge assignments, finalists and tie rulings move there and it is removed. 409 in an "
-        "event where both units have people and a round with both is published or finalists "
-        "are recommended, or where a judge of the final would become a judge of his own "
-        "unit's people.",
-    ),
-    Operation(
-        "delete",
-        "/contests/{contest_id}/units/{unit_id}",
-        "删除空单位 (organiser)",
-        "contests",
-        "required",
-        CorrectionReasonIn,
-        None,
-        204,
-        (400, 401, 403, 404, 409, 422),
-        query=_REASON_QUERY,
-        description='The reason in a JSON body `{"reason"}` or as `?reason=`. 409 for a unit '
-        "with contestants (merge it instead) or with judges assigned to it.",
-        extra=_OPTIONAL_BODY,
-    ),
-)

@@ -23,12 +23,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from competition import scoring
-from competition.contest.documents.certificates import _issuers as issuers_of
-from competition.contest.documents.certificates import contest_title
-from competition.contest.services import awards as award_service
+from competition.contest.documents.letterhead import contest_title, issuers
 from competition.contest.services import publication
 from competition.contest.services.absences import status_text
 from competition.contest.services.results import AbsentEntry, RoundResults, unit_rankings
+from competition.contest.services.tiers import awards_for
 from competition.extensions import db
 from competition.models import Appeal, AuditEntry, Component, Event, Mark, Round, Unit
 from competition.models.contests import FINAL, PRELIMINARY
@@ -165,7 +164,7 @@ def build_notice(results: RoundResults, identities: bool, unit: Unit | None = No
     tz = _timezone()
     components = list(event.components)
     names = {c.key: c.name for c in components}
-    awards = award_service.awards_for(event, results.ranking) if round_.kind == FINAL else None
+    awards = awards_for(event, results.ranking) if round_.kind == FINAL else None
     contestants = results.contestants
     number = {cid: c.number for cid, c in contestants.items()}
     scopes = _scopes(results, identities)
@@ -237,7 +236,7 @@ def build_notice(results: RoundResults, identities: bool, unit: Unit | None = No
         awards=awards is not None,
         sections=tuple(section(s) for s in scopes),
         objection=(contest.objection_contact or "").strip() or None,
-        issuers=issuers_of(contest),
+        issuers=issuers(contest),
         issued_on=iso_date(published_on or printed_on),
     )
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from competition.contest.documents.certificates import contest_title
+from competition.contest.documents.letterhead import contest_title
 from competition.contest.documents.notices import ROUND_NAMES
 from competition.contest.services.results import entrants
 from competition.core.errors import Conflict

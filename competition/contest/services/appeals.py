@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from competition.contest.services import certificates as certificate_service
 from competition.contest.services import judging as judging_service
 from competition.contest.services import marks as mark_service
 from competition.contest.services import publication
@@ -263,11 +264,8 @@ def decide_appeal(
     db.session.flush()
     if real and round_.kind == FINAL:
         # Changed marks may move places, totals and tiers: certificates already printed
-        # that no longer agree are superseded now, not only at the next print. Imported
-        # here: the documents sit above the services.
-        from competition.contest.documents import issuing
-
-        issuing.supersede_stale(
+        # that no longer agree are superseded now, not only at the next print.
+        certificate_service.supersede_stale(
             event, actor, f"申诉（{appeal.filed_by}，第 {appeal.id} 号）成立：{reason}"
         )
     return appeal

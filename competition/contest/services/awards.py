@@ -1,8 +1,12 @@
-"""An event's award rules: stored rows in, `competition.scoring.awards` decides the tiers.
+"""Changing an event's award rules: checked as `competition.scoring.awards` would apply them,
+stored, audited, and previewed before saving.
 
 Rules may change after certificates were issued (a rule misread, a quota corrected): the
 certificates whose tier moves are then superseded, never silently contradicted by the record
-(`competition.contest.documents.issuing.supersede_stale`).
+(`competition.contest.services.certificates.supersede_stale`).  So this module sits above the
+certificates service and calls it directly.  Reading the stored rules and the tiers they give,
+which the certificates service itself needs, is `competition.contest.services.tiers`, below
+both. That way the imports go one way.
 """
 
 from __future__ import annotations
@@ -10,64 +14,22 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-
+from competition.contest.services import certificates as certificate_service
 from competition.contest.services.results import round_results
+from competition.contest.services.tiers import rule_row
 from competition.core import audit
 from competition.core.errors import Invalid
 from competition.extensions import db
 from competition.models import AwardRuleSet, Event, User
 from competition.models.contests import FINAL
 from competition.models.types import utcnow
-from competition.scoring import Ranking
-from competition.scoring.awards import (
-    AwardRuleError,
-    AwardRules,
-    Awards,
-    Mode,
-    Tier,
-    assign_awards,
-)
-
-
-def _row(event: Event) -> AwardRuleSet | None:
-    return db.session.scalar(select(AwardRuleSet).where(AwardRuleSet.event_id == event.id))
+from competition.scoring.awards import AwardRuleError, AwardRules, Awards, Tier, assign_awards
 
 
 def _tier_json(tier: Tier) -> dict[str, Any]:
     if tier.share is not None:
         return {"name": tier.name, "share": str(tier.share)}
     return {"name": tier.name, "count": tier.count}
-
-
-def _rules_from_row(row: AwardRuleSet) -> AwardRules:
-    tiers = tuple(
-        Tier(
-            name=t["name"],
-            share=Decimal(t["share"]) if t.get("share") is not None else None,
-            count=t.get("count"),
-        )
-        for t in row.tiers
-    )
-    return AwardRules(
-        mode=Mode(row.mode),
-        tiers=tiers,
-        pass_line=row.pass_line,
-        rounding=row.rounding,  # type: ignore[arg-type]
-        base=row.base,  # type: ignore[arg-type]
-    )
-
-
-def rules_for(event: Event) -> AwardRules | None:
-    """The event's award rules, or None where the event gives places only."""
-    row = _row(event)
-    return None if row is None else _rules_from_row(row)
-
-
-def awards_for(event: Event, ranking: Ranking) -> Awards | None:
-    """The tiers of a (final) ranking under the event's rules; None without rules."""
-    rules = rules_for(event)
-    return None if rules is None else assign_awards(rules, ranking.ranked)
 
 
 def build_rules(
@@ -102,13 +64,6 @@ def preview(event: Event, rules: AwardRules | None) -> Awards | None:
     return assign_awards(rules, round_results(event, event.round(FINAL)).ranking.ranked)
 
 
-def _supersede_changed(event: Event, actor: User, what: str) -> None:
-    # Imported here: the documents sit above the services and import this module.
-    from competition.contest.documents import issuing
-
-    issuing.supersede_stale(event, actor, what)
-
-
 def set_rules(
     event: Event,
     *,
@@ -126,7 +81,7 @@ def set_rules(
     replacements; the others keep their serials.
     """
     rules = build_rules(mode=mode, tiers=tiers, pass_line=pass_line, rounding=rounding, base=base)
-    row = _row(event)
+    row = rule_row(event)
     old = None if row is None else {"mode": row.mode, "tiers": row.tiers}
     if row is None:
         row = AwardRuleSet(event_id=event.id)
@@ -152,13 +107,13 @@ def set_rules(
         },
     )
     db.session.flush()
-    _supersede_changed(event, actor, "奖项规则变更")
+    certificate_service.supersede_stale(event, actor, "奖项规则变更")
     return rules
 
 
 def clear_rules(event: Event, actor: User) -> None:
     """Give places only from now on; certificates printed with a tier are superseded."""
-    row = _row(event)
+    row = rule_row(event)
     if row is None:
         return
     audit.record(
@@ -169,4 +124,4 @@ def clear_rules(event: Event, actor: User) -> None:
     )
     db.session.delete(row)
     db.session.flush()
-    _supersede_changed(event, actor, "取消奖项等级")
+    certificate_service.supersede_stale(event, actor, "取消奖项等级")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from competition.core import audit, normalise
 from competition.core.errors import Conflict, Invalid, NotFound
+from competition.core.id_numbers import check_id_number
 from competition.extensions import db
 from competition.models import (
     Component,
@@ -25,9 +25,7 @@ from competition.models import (
     User,
 )
 from competition.models.contests import ROUND_KINDS
-
-ID_NUMBER_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_NUMBER_CHECK = "10X98765432"
+from competition.scoring import defaults
 
 
 def create_contest(
@@ -82,11 +80,12 @@ class ComponentSpec:
         return (self.key, self.name, self.weight, self.max_score, self.higher_is_better)
 
 
-REFERENCE_COMPONENTS = (
-    ComponentSpec("theory", "理论知识", Decimal("0.30"), Decimal("100")),
-    ComponentSpec("practical", "技能操作", Decimal("0.70"), Decimal("100")),
+#: The reference rules (`scoring.defaults`): theory 30 %, practical 70 %, ties on practical.
+REFERENCE_COMPONENTS = tuple(
+    ComponentSpec(c.key, c.name, c.weight, c.max_score, c.higher_is_better)
+    for c in defaults.REFERENCE_COMPONENTS
 )
-REFERENCE_TIE_BREAKS = ("practical",)
+REFERENCE_TIE_BREAKS = defaults.REFERENCE_TIE_BREAKS
 
 
 def validate_event_rules(
@@ -119,7 +118,7 @@ def create_event(
     contest: Contest,
     name: str,
     group: str = "职工组",
-    min_finalists_per_unit: int = 3,
+    min_finalists_per_unit: int = defaults.MIN_FINALISTS_PER_UNIT,
     components: Sequence[ComponentSpec] = REFERENCE_COMPONENTS,
     tie_breaks: Sequence[str] = REFERENCE_TIE_BREAKS,
 ) -> Event:
@@ -156,20 +155,6 @@ def create_event(
     db.session.flush()
     db.session.refresh(event)
     return event
-
-
-def check_id_number(value: str) -> str | None:
-    """An error message for a malformed resident identity number, or None.
-
-    The 18th character is a checksum (GB 11643): a typo is caught at registration rather than on
-    the certificate. Takes the number as stored (`normalise.id_number`).
-    """
-    if not re.fullmatch(r"\d{17}[\dX]", value):
-        return "身份证号应为 18 位，最后一位可为数字或 X"
-    total = sum(int(d) * w for d, w in zip(value[:17], ID_NUMBER_WEIGHTS, strict=True))
-    if ID_NUMBER_CHECK[total % 11] != value[17]:
-        return "身份证号校验位不正确，请核对"
-    return None
 
 
 def _next_number(event: Event) -> str:

@@ -44,11 +44,11 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
 
-from competition.contest.services.contests import check_id_number
 from competition.contest.services.marks import lock_round
 from competition.core import audit, normalise
 from competition.core.errors import Conflict, Invalid
 from competition.core.i18n import N_
+from competition.core.id_numbers import check_id_number
 from competition.extensions import db
 from competition.models import (
     Absence,

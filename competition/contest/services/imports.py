@@ -29,6 +29,7 @@ from competition.core import audit, normalise
 from competition.core import import_tables as tables
 from competition.core.errors import Conflict, Invalid
 from competition.core.i18n import N_
+from competition.core.id_numbers import check_id_number
 from competition.core.import_tables import Draft, Note, Skipped
 from competition.extensions import db
 from competition.models import Contestant, Event, Unit, User
@@ -105,7 +106,7 @@ def _field_problems(name: str, id_number: str | None, number: str | None) -> lis
         for message in messages.get("number", []):
             problems.append(_note(N_("参赛号：%(message)s"), message=message))
     if id_number is not None:
-        problem = contest_service.check_id_number(id_number)
+        problem = check_id_number(id_number)
         if problem:
             problems.append(_note(problem))  # the service's own message (in the catalog)
     return problems

@@ -19,9 +19,9 @@ from competition import scoring
 from competition.contest import policy
 from competition.contest.services import publication
 from competition.contest.services import results as result_service
-from competition.core import access_codes
+from competition.contest.services.certificates import contestant_certificate
 from competition.extensions import db
-from competition.models import Component, Contestant, Event, Round
+from competition.models import Component, Contestant, Event, Round, access_codes
 from competition.models.contests import FINAL, PRELIMINARY
 from competition.scoring.explain import Neighbour, neighbours
 
@@ -55,8 +55,6 @@ def certificate_url(contestant: Contestant) -> str | None:
     """The contestant's certificate download, once the final is published and they are ranked in
     it (issued on first look, under its permanent serial); None otherwise or when revoked.
     Flushes a newly issued certificate; the view commits."""
-    from competition.contest.documents.certificates import contestant_certificate
-
     certificate = contestant_certificate(contestant.id)
     if certificate is None:
         return None

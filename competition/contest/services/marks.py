@@ -12,6 +12,7 @@ from sqlalchemy import Integer, Select, and_, bindparam, literal_column, select,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.util import identity_key
 
+from competition import scoring
 from competition.core import audit, users
 from competition.core.errors import Conflict, Invalid, NotFound
 from competition.core.locking import begin_sqlite_write, lock_row
@@ -301,26 +302,15 @@ def _read_locked(event_id: int, round_kind: str, params: dict[str, Any], *, by_t
     return connection.execute(statement, {**names, **params}).one_or_none()
 
 
-def range_message(component: Component) -> str:
-    """The refusal of a mark outside 0..max (the score sheet pre-checks with the same words)."""
-    return _range_message(component.name, component.max_score)
-
-
-def _range_message(name: str, max_score: Decimal) -> str:
-    return f"{name}的分数应在 0 到 {max_score.normalize():f} 之间"
+def value_rule(component: Component) -> scoring.MarkValueRule:
+    """The mark value rule of `component` (0..max, at most 2 places) with its wording: what the
+    services refuse, and what the score sheet's script is served to pre-check with."""
+    return scoring.MarkValueRule(component.max_score, component.name)
 
 
 def check_value(component: Component, value: Decimal) -> str | None:
     """A judge-readable reason why `value` cannot be a mark of `component`, or None."""
-    return _value_problem(component.name, component.max_score, value)
-
-
-def _value_problem(name: str, max_score: Decimal, value: Decimal) -> str | None:
-    if value < 0 or value > max_score:
-        return _range_message(name, max_score)
-    if value != value.quantize(Decimal("0.01")):
-        return "分数最多保留两位小数"
-    return None
+    return scoring.mark_value_problem(value, component.max_score, component.name)
 
 
 def apply(
@@ -398,7 +388,7 @@ def _check(
         )
     assert target.contestant_id is not None and target.component_name is not None
     assert target.max_score is not None
-    problem = _value_problem(target.component_name, target.max_score, value)
+    problem = scoring.mark_value_problem(value, target.max_score, target.component_name)
     if problem:
         raise Invalid(problem, {"value": [problem]})
     if target.round_kind == FINAL and target.finalist_id is None:

@@ -10,12 +10,12 @@ the setting never moves a date that has already been announced.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import current_app
 
 from competition.contest.services import results as result_service
+from competition.core.clock import local_date
 from competition.core.workdays import Calendar, notice_ends_on
 from competition.models import Event, Round, User
 from competition.models.types import utcnow
@@ -24,16 +24,8 @@ DEFAULT_NOTICE_WORKING_DAYS = 5
 MAX_NOTICE_WORKING_DAYS = 60
 
 
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-
-
-def local_date(moment: datetime) -> date:
-    """The day a moment falls on where the contest is held (dates on notices are local)."""
-    return moment.astimezone(local_zone()).date()
-
-
 def today() -> date:
+    """Today where the contest is held."""
     return local_date(utcnow())
 
 

@@ -71,12 +71,7 @@ def unit_recommendation(event: Event, unit: Unit, count: int | None = None) -> U
         scoring.select_finalists(ranking, count, event.min_finalists_per_unit)
     except scoring.FinalistError as error:
         problem = error
-    cut_group: set[int] = set()
-    if 0 < count < len(ranking.ranked):
-        last_in, first_out = ranking.ranked[count - 1], ranking.ranked[count]
-        for group in ranking.unresolved_ties:
-            if last_in.contestant_id in group and first_out.contestant_id in group:
-                cut_group = set(group)
+    cut_group = set(scoring.tie_at_cut(ranking, count))
     standings: list[Standing] = []
     for entry in ranking.ranked:
         if entry.contestant_id in cut_group:

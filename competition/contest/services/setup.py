@@ -5,11 +5,15 @@ change any time before the results are out. An event's
 rules (components, weights, tie-break chain, minimum finalists) can change only until the first
 mark is entered: after that a changed weight would silently change totals judges have already
 produced. The rules are checked by `services.contests.validate_event_rules`, as at creation.
+
+The console's edit pages and the API's PATCH routes change settings through the same functions
+(`update_contest`, `edit_event`): a page sends every setting, a PATCH only those it changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -110,6 +114,47 @@ def _rules(
     """What the marks mean, for comparing an edit with the stored set-up: the printed unit of
     a score is left out, since changing it changes no total and no place."""
     return [c.rule for c in components], list(tie_breaks), min_finalists
+
+
+EVENT_SETTINGS = (
+    "name",
+    "group",
+    "min_finalists_per_unit",
+    "notice_working_days",
+    "components",
+    "tie_breaks",
+)
+
+
+def component_specs(
+    components: Iterable[Mapping[str, Any] | ComponentSpec],
+) -> list[ComponentSpec]:
+    """Components as the input schemas load them (`ComponentIn`: key, name, weight,
+    max_score, higher_is_better, unit_label), as the rules take them."""
+    return [c if isinstance(c, ComponentSpec) else ComponentSpec(**c) for c in components]
+
+
+def edit_event(event: Event, actor: User, *, version: int | None = None, **changes: Any) -> Event:
+    """Change the settings given (`EVENT_SETTINGS`) and keep the others as stored: the edit
+    page gives every one, the API's PATCH those it sends. `components`, given, replace the
+    stored ones as a whole. The checks and refusals are `update_event`'s."""
+    unknown = set(changes) - set(EVENT_SETTINGS)
+    if unknown:
+        raise TypeError(f"not event settings: {sorted(unknown)}")
+    components, tie_breaks, min_finalists = rules_of(event)
+    if "components" in changes:
+        components = component_specs(changes["components"])
+    return update_event(
+        event,
+        actor,
+        name=changes.get("name", event.name),
+        group=changes.get("group", event.group_name),
+        min_finalists_per_unit=changes.get("min_finalists_per_unit", min_finalists),
+        notice_working_days=changes.get("notice_working_days", event.notice_working_days),
+        components=components,
+        tie_breaks=changes.get("tie_breaks", tie_breaks),
+        version=version,
+    )
 
 
 def update_event(

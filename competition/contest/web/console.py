@@ -7,7 +7,6 @@ schema where there is one, so a page can never accept what the API would refuse.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -31,24 +30,21 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from competition.contest.schemas import ContestantIn, EventIn
+from competition.contest.schemas import ContestantIn, ContestSettingsIn, EventIn
 from competition.contest.services import contests as contest_service
 from competition.contest.services import publication, setup
 from competition.contest.services.contests import ComponentSpec
-from competition.contest.web.console_common import (
-    contest_or_404,
-    current_organiser,
-    event_or_404,
-    form_status,
-    organiser_page,
-    show_refusal,
-)
+from competition.contest.web.console_common import contest_or_404, event_or_404
 from competition.core import users as user_service
-from competition.core.errors import AppError, Invalid
+from competition.core.errors import AppError
 from competition.core.i18n import _, lazy_gettext
 from competition.extensions import db
 from competition.http.blueprints import web as bp
+from competition.http.loading import load
+from competition.http.pages import current_organiser, form_status, organiser_page, show_refusal
 from competition.models import Contest, Contestant, Event, JudgeAssignment, Role, User
+from competition.scoring import defaults
+from competition.scoring.values import plain
 
 COMPONENT_ROWS = 6
 TIE_BREAK_PLACES = 10
@@ -156,12 +152,11 @@ def console_contest(contest_id: int) -> ResponseReturnValue:
     errors: list[str] = []
     if form.validate_on_submit():
         try:
+            values = {**form.values(), "notice_working_days": form.notice_working_days.data}
+            # Through the schema of the API's PATCH: the same rules and messages.
+            settings = load(ContestSettingsIn(), values, _("请检查填写的内容"))
             setup.update_contest(
-                contest,
-                current_organiser(),
-                version=form.read_version(),
-                notice_working_days=form.notice_working_days.data,
-                **form.values(),
+                contest, current_organiser(), version=form.read_version(), **settings
             )
             db.session.commit()
         except setup.EditedMeanwhile as error:
@@ -256,7 +251,7 @@ class EventForm(FlaskForm):
     )
     min_finalists_per_unit = IntegerField(
         lazy_gettext("每个单位最少推荐决赛人数"),
-        default=3,
+        default=defaults.MIN_FINALISTS_PER_UNIT,
         validators=[
             InputRequired(lazy_gettext("请填写人数")),
             NumberRange(1, 1000, lazy_gettext("应在 1 到 1000 之间")),
@@ -269,12 +264,21 @@ class EventForm(FlaskForm):
     components = FieldList(FormField(ComponentRow), min_entries=COMPONENT_ROWS)
 
     def fill_reference(self) -> None:
-        """The reference rules (the API's defaults): theory 30 %, practical 70 %, ties broken
-        by practical."""
+        """The reference rules (the API's defaults, `scoring.defaults`): theory 30 %,
+        practical 70 %, ties broken by practical."""
+        chain = defaults.REFERENCE_TIE_BREAKS
         self._fill(
             [
-                ("theory", "理论知识", "0.30", "100", HIGHER, "", ""),
-                ("practical", "技能操作", "0.70", "100", HIGHER, "1", ""),
+                (
+                    c.key,
+                    c.name,
+                    str(c.weight),
+                    plain(c.max_score),
+                    HIGHER if c.higher_is_better else LOWER,
+                    str(chain.index(c.key) + 1) if c.key in chain else "",
+                    "",
+                )
+                for c in defaults.REFERENCE_COMPONENTS
             ]
         )
 
@@ -367,18 +371,7 @@ class EventForm(FlaskForm):
             self.form_errors.append(_("至少需要一个评分项"))
         if self.form_errors:
             return None
-        specs = [
-            ComponentSpec(
-                key=c["key"],
-                name=c["name"],
-                weight=Decimal(c["weight"]),
-                max_score=Decimal(c["max_score"]),
-                higher_is_better=c["higher_is_better"],
-                unit_label=c["unit_label"],
-            )
-            for c in loaded["components"]
-        ]
-        return specs, body["tie_breaks"]
+        return setup.component_specs(loaded["components"]), body["tie_breaks"]
 
     def _place(self, messages: Any, used: list[Any]) -> None:
         if not isinstance(messages, dict):
@@ -483,7 +476,7 @@ def console_edit_event(event_id: int) -> ResponseReturnValue:
         rules = form.rules()
         if rules is not None:
             try:
-                setup.update_event(
+                setup.edit_event(
                     event,
                     current_organiser(),
                     name=form.name.data.strip(),
@@ -567,7 +560,7 @@ def console_contestants(event_id: int) -> ResponseReturnValue:
             "number": (form.number.data or "").strip() or None,
         }
         try:
-            data = _load(ContestantIn(), body)
+            data = load(ContestantIn(), body, _("请检查填写的内容"))
             contestant = contest_service.register_contestant(event, **data)
             db.session.commit()
         except AppError as error:
@@ -596,16 +589,6 @@ def console_contestants(event_id: int) -> ResponseReturnValue:
         errors=errors,
         contestants=contestants,
     ), status
-
-
-def _load(schema: Any, body: dict[str, Any]) -> dict[str, Any]:
-    """A form's values through the API's input schema: the same rules, the same messages."""
-    try:
-        result: dict[str, Any] = schema.load(body)
-    except ValidationError as error:
-        messages = error.messages if isinstance(error.messages, dict) else {}
-        raise Invalid(_("请检查填写的内容"), {k: _flat(v) for k, v in messages.items()}) from error
-    return result
 
 
 @bp.get("/console/events/<int:event_id>/slips")

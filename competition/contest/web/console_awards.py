@@ -16,21 +16,18 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from competition.contest.documents import certificates as certificate_docs
-from competition.contest.documents import issuing
-from competition.contest.documents.certificates import contest_title
+from competition.contest.documents.letterhead import contest_title
 from competition.contest.services import awards as award_service
+from competition.contest.services import certificates as certificate_service
+from competition.contest.services import tiers as tier_service
 from competition.contest.services.results import round_results
-from competition.contest.web.console_common import (
-    current_organiser,
-    event_or_404,
-    organiser_page,
-)
+from competition.contest.web.console_common import event_or_404
 from competition.core import normalise
 from competition.core.errors import AppError, Invalid
 from competition.core.i18n import _
 from competition.extensions import db
 from competition.http.blueprints import web as bp
+from competition.http.pages import current_organiser, organiser_page
 from competition.models import Event
 from competition.models.contests import FINAL
 from competition.pdf.formatting import place_text
@@ -66,7 +63,7 @@ def _form_values(event: Event) -> dict[str, Any]:
             "base": request.form.get("base", "ranked"),
             "wording": request.form.get("wording", ""),
         }
-    rules = award_service.rules_for(event)
+    rules = tier_service.rules_for(event)
     tiers: list[tuple[str, str]] = []
     if rules is not None:
         for tier in rules.tiers:
@@ -129,7 +126,9 @@ def _rules_from(values: dict[str, Any]) -> AwardRules | None:
 
 def _preview_rows(event: Event, awards: Awards | None) -> list[PreviewRow]:
     results = round_results(event, event.round(FINAL))
-    issued = {c.contestant_id: c for c in issuing.current_certificates(event) if not c.revoked}
+    issued = {
+        c.contestant_id: c for c in certificate_service.current_certificates(event) if not c.revoked
+    }
     rows = []
     for entry in results.ranking.ranked:
         person = results.contestants[entry.contestant_id]
@@ -145,7 +144,9 @@ def _preview_rows(event: Event, awards: Awards | None) -> list[PreviewRow]:
                 tier=tier,
                 issued_tier=None if certificate is None else certificate.tier,
                 superseded=certificate is not None
-                and issuing.differs(certificate, issuing.Standing(entry.rank, entry.total, tier)),
+                and certificate_service.differs(
+                    certificate, certificate_service.Standing(entry.rank, entry.total, tier)
+                ),
             )
         )
     return rows
@@ -171,7 +172,7 @@ def _page(
         quotas=quotas,
         title=contest_title(event.contest),
         place_text=place_text,
-        rules_set=award_service.rules_for(event) is not None,
+        rules_set=tier_service.rules_for(event) is not None,
     ), status
 
 
@@ -193,7 +194,7 @@ def console_awards(event_id: int) -> ResponseReturnValue:
                 quotas = tuple((t.name, q) for t, q in zip(rules.tiers, awards.quotas, strict=True))
             return _page(event, values, preview=_preview_rows(event, awards), quotas=quotas)
         user = current_organiser()
-        before = len(issuing.pending_replacements(event))
+        before = len(certificate_service.pending_replacements(event))
         if rules is None:
             award_service.clear_rules(event, user)
         else:
@@ -206,8 +207,8 @@ def console_awards(event_id: int) -> ResponseReturnValue:
                 base=rules.base.value,
                 actor=user,
             )
-        certificate_docs.set_wording(event.contest, values["wording"], user, event.id)
-        superseded = len(issuing.pending_replacements(event)) - before
+        certificate_service.set_wording(event.contest, values["wording"], user, event.id)
+        superseded = len(certificate_service.pending_replacements(event)) - before
         db.session.commit()
     except AppError as error:
         if error.status not in (409, 422):

@@ -21,18 +21,12 @@ from wtforms.validators import DataRequired, Length, Optional
 from competition.contest.services import contests as contest_service
 from competition.contest.services import corrections
 from competition.contest.services.corrections import KEEP, Keep
-from competition.contest.web.console_common import (
-    contest_or_404,
-    current_organiser,
-    event_or_404,
-    form_status,
-    organiser_page,
-    show_refusal,
-)
+from competition.contest.web.console_common import contest_or_404, event_or_404
 from competition.core.errors import AppError, NotFound
 from competition.core.i18n import _, lazy_gettext
 from competition.extensions import db
 from competition.http.blueprints import web as bp
+from competition.http.pages import current_organiser, form_status, organiser_page, show_refusal
 from competition.models import Certificate, Contest, Contestant, Event, JudgeAssignment, Unit
 
 REASON_REQUIRED = lazy_gettext("请填写更正原因")

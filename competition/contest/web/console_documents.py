@@ -1,5 +1,6 @@
-"""The printed documents from the organisers' pages: the same PDFs the API serves, with the
-signed-in session instead of a bearer token.
+"""The printed documents from the organisers' pages: the same downloads the API serves
+(`competition.contest.documents.downloads`, one implementation each), with the signed-in
+session instead of a bearer token.
 
 Certificates are offered once the final's notice period is over (成绩已确认): until then an
 upheld appeal may still move places, and every paper it moves would have to be superseded
@@ -12,17 +13,15 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from competition.contest.documents import certificates as certificate_docs
-from competition.contest.documents import issuing, notices, sheets
+from competition.contest.documents import downloads
+from competition.contest.services import certificates as certificate_service
 from competition.contest.services import publication
-from competition.contest.services.results import round_results
-from competition.contest.web.console_common import event_or_404, organiser_page, round_or_404
-from competition.core.errors import Invalid
+from competition.contest.web.console_common import event_or_404, round_or_404
 from competition.core.i18n import _
 from competition.extensions import db
 from competition.http.blueprints import web as bp
-from competition.http.pages import signed_in_user
-from competition.http.responses import pdf_response
+from competition.http.pages import current_organiser, organiser_page, signed_in_user
+from competition.http.responses import download_response
 from competition.models import Event
 from competition.models.contests import FINAL
 
@@ -36,8 +35,7 @@ def console_results_pdf(event_id: int, kind: str) -> ResponseReturnValue:
     """The result notice (成绩公示) for posting, ranked as on the page."""
     event = event_or_404(event_id)
     round_ = round_or_404(event, kind)
-    body = notices.results_pdf(round_results(event, round_), True, None)
-    return pdf_response(body, f"results-event-{event.id}-{round_.kind}.pdf")
+    return download_response(downloads.results_pdf(event, round_, current_organiser()))
 
 
 def _needs_confirmation(event: Event) -> bool:
@@ -62,9 +60,9 @@ def console_certificates(event_id: int) -> ResponseReturnValue:
     user = signed_in_user()
     if final.published:
         # Shown as the record stands now: a stale paper is listed as superseded, not valid.
-        issuing.supersede_stale(event, user, issuing.CHECK_BEFORE_PRINT)
+        certificate_service.supersede_stale(event, user, certificate_service.CHECK_BEFORE_PRINT)
         db.session.commit()
-    certificates = certificate_docs.list_certificates(event)
+    certificates = certificate_service.list_certificates(event)
     by_id = {c.id: c for c in certificates}
     return render_template(
         "contest/console/certificates.html",
@@ -72,8 +70,8 @@ def console_certificates(event_id: int) -> ResponseReturnValue:
         notice=notice,
         certificates=certificates,
         replacement={c.id: by_id.get(c.superseded_by_id) for c in certificates},
-        pending=issuing.pending_replacements(event) if final.published else [],
-        status_of=issuing.status_of,
+        pending=certificate_service.pending_replacements(event) if final.published else [],
+        status_of=certificate_service.status_of,
         early=EARLY,
     )
 
@@ -87,9 +85,9 @@ def console_certificates_pdf(event_id: int) -> ResponseReturnValue:
     event = event_or_404(event_id)
     if _needs_confirmation(event):
         return _ask_first(event)
-    body = certificate_docs.event_certificates_pdf(event, signed_in_user())
+    download = downloads.certificates_pdf(event, current_organiser())
     db.session.commit()
-    return pdf_response(body, f"certificates-event-{event.id}.pdf")
+    return download_response(download)
 
 
 @bp.get("/console/events/<int:event_id>/rounds/final/replacements.pdf")
@@ -100,23 +98,18 @@ def console_replacements_pdf(event_id: int) -> ResponseReturnValue:
     event = event_or_404(event_id)
     if _needs_confirmation(event):
         return _ask_first(event)
-    body = certificate_docs.replacements_pdf(event, signed_in_user())
+    download = downloads.replacements_pdf(event, current_organiser())
     db.session.commit()
-    return pdf_response(body, f"certificates-event-{event.id}-replacements.pdf")
+    return download_response(download)
 
 
 @bp.get("/console/events/<int:event_id>/rounds/<kind>/score-sheets.pdf")
 @organiser_page
 def console_score_sheets_pdf(event_id: int, kind: str) -> ResponseReturnValue:
-    """Blank score sheets by contest number, one per component (or the one asked for)."""
+    """Blank score sheets by contest number, one per component (or the one asked for);
+    422 for a component the event does not have, in the API's words."""
     event = event_or_404(event_id)
     round_ = round_or_404(event, kind)
     key = request.args.get("component") or None
-    components = list(event.components)
-    if key is not None:
-        component = event.component(key)
-        if component is None:
-            raise Invalid(f"没有评分项“{key}”")
-        components = [component]
-    body = sheets.score_sheets_pdf(event, round_, components, None)
-    return pdf_response(body, f"score-sheets-event-{event.id}-{round_.kind}.pdf")
+    download = downloads.score_sheets_pdf(event, round_, current_organiser(), key)
+    return download_response(download)

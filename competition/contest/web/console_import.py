@@ -28,20 +28,15 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from competition.contest import policy
 from competition.contest.services import imports as import_service
-from competition.contest.web.console_common import (
-    current_organiser,
-    event_or_404,
-    organiser_page,
-    show_refusal,
-)
+from competition.contest.web.console_common import event_or_404
+from competition.core import roles
 from competition.core.errors import HTTP_CODES, AppError, error_page
 from competition.core.i18n import _, lazy_gettext
 from competition.core.spreadsheets import Sheet, write_xlsx
 from competition.extensions import db
 from competition.http.blueprints import web as bp
-from competition.http.pages import signed_in_user
+from competition.http.pages import current_organiser, organiser_page, show_refusal, signed_in_user
 from competition.http.upload_stash import UploadStash
 from competition.models import Event
 
@@ -182,7 +177,7 @@ def _too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
     page = UPLOAD_PAGES.get(request.endpoint or "")
     if page is None:
         return error_page(413, HTTP_CODES[413][1])
-    if request.view_args and policy.is_organiser(signed_in_user()):
+    if request.view_args and roles.is_organiser(signed_in_user()):
         event = db.session.get(Event, request.view_args.get("event_id"))
         if event is not None:
             return page(event, message)

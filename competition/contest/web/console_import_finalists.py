@@ -11,12 +11,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask.typing import ResponseReturnValue
 
 from competition.contest.services import imports_finalists as finalists_import
-from competition.contest.web.console_common import (
-    current_organiser,
-    event_or_404,
-    organiser_page,
-    show_refusal,
-)
+from competition.contest.web.console_common import event_or_404
 from competition.contest.web.console_import import (
     UPLOAD_PAGES,
     ListUploadForm,
@@ -29,6 +24,7 @@ from competition.core.i18n import _
 from competition.core.spreadsheets import Sheet
 from competition.extensions import db
 from competition.http.blueprints import web as bp
+from competition.http.pages import current_organiser, organiser_page, show_refusal
 from competition.http.upload_stash import UploadStash
 from competition.models import Event
 

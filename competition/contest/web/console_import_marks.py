@@ -14,12 +14,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField
 
 from competition.contest.services import imports_marks as marks_import
-from competition.contest.web.console_common import (
-    current_organiser,
-    event_or_404,
-    organiser_page,
-    show_refusal,
-)
+from competition.contest.web.console_common import event_or_404
 from competition.contest.web.console_import import (
     UPLOAD_PAGES,
     read_upload,
@@ -32,6 +27,7 @@ from competition.core.i18n import _, lazy_gettext
 from competition.core.spreadsheets import Sheet
 from competition.extensions import db
 from competition.http.blueprints import web as bp
+from competition.http.pages import current_organiser, organiser_page, show_refusal
 from competition.http.upload_stash import UploadStash
 from competition.models import Event
 from competition.models.contests import FINAL, PRELIMINARY

@@ -1,7 +1,7 @@
 """Organisers' judging pages: the progress dashboard, the appeals log, a contestant's audit trail.
 
 The rules live in `competition.contest.services.judging`, `competition.contest.services.appeals` and
-`competition.contest.policy`; these views only read forms, call them, and show what they answer.
+`competition.core.roles`; these views only read forms, call them, and show what they answer.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from competition.contest import policy
 from competition.contest.schemas import MarkIn
 from competition.contest.services import appeals as appeal_service
 from competition.contest.services import contests as contest_service
@@ -28,10 +27,10 @@ from competition.contest.web.judging import ActionForm, page_context
 from competition.core.errors import AppError, Invalid, NotFound
 from competition.core.i18n import _, lazy_gettext
 from competition.extensions import db
-from competition.http.api import load
 from competition.http.blueprints import web as bp
 from competition.http.fields import format_decimal
-from competition.http.pages import role_required, signed_in_user
+from competition.http.loading import load
+from competition.http.pages import current_organiser, role_required
 from competition.models import AuditEntry, Contest, Contestant, Event, Mark, Role, Unit, User
 from competition.models.judging import APPEAL_REJECTED, APPEAL_UPHELD
 from competition.models.types import utcnow
@@ -56,13 +55,6 @@ OUTCOME_LABELS = {
     APPEAL_REJECTED: lazy_gettext("申诉不成立"),
 }
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
-
-
-def _organiser() -> User:
-    user = signed_in_user()
-    assert user is not None
-    policy.require_organiser(user)
-    return user
 
 
 def _context() -> dict[str, Any]:
@@ -107,7 +99,7 @@ class _ComponentProgress:
 def progress_dashboard() -> str:
     """For each event and round: marks entered, second entries checked and sheets signed, by
     component and by judge."""
-    _organiser()
+    current_organiser()
     events = list(
         db.session.scalars(
             select(Event)
@@ -145,7 +137,7 @@ def _unit_names() -> dict[int, str]:
 @bp.post("/console/events/<int:event_id>/require-sign-off")
 @role_required(Role.ORGANISER)
 def require_sign_off(event_id: int) -> Response:
-    user = _organiser()
+    user = current_organiser()
     event = contest_service.get_event(event_id)
     form = ActionForm()
     if not form.validate_on_submit():
@@ -168,7 +160,7 @@ class AppealForm(FlaskForm):
 @bp.get("/console/appeals")
 @role_required(Role.ORGANISER)
 def appeals_log() -> str:
-    _organiser()
+    current_organiser()
     events = list(
         db.session.scalars(
             select(Event).options(selectinload(Event.contest)).order_by(Event.contest_id, Event.id)
@@ -197,7 +189,7 @@ def _parse_local(value: str | None) -> datetime | None:
 @bp.route("/console/events/<int:event_id>/appeals/new", methods=["GET", "POST"])
 @role_required(Role.ORGANISER)
 def appeal_new(event_id: int) -> Any:
-    user = _organiser()
+    user = current_organiser()
     event = contest_service.get_event(event_id)
     form = AppealForm()
     errors: dict[str, list[str]] = {}
@@ -289,7 +281,7 @@ def _users(ids: set[int]) -> dict[int, User]:
 @bp.get("/console/appeals/<int:appeal_id>")
 @role_required(Role.ORGANISER)
 def appeal_detail(appeal_id: int) -> Any:
-    _organiser()
+    current_organiser()
     return _appeal_page(appeal_id)
 
 
@@ -297,7 +289,7 @@ def appeal_detail(appeal_id: int) -> Any:
 @role_required(Role.ORGANISER)
 def appeal_decide(appeal_id: int) -> Any:
     """The outcome, its reason, and any changed marks (fields `mark-<judge id>-<component>`)."""
-    user = _organiser()
+    user = current_organiser()
     appeal = appeal_service.get_appeal(appeal_id)
     form = AppealForm()
     if not form.validate_on_submit():
@@ -341,7 +333,7 @@ def _changes_from_form(appeal: Any) -> list[appeal_service.MarkChange]:
 @role_required(Role.ORGANISER)
 def contestant_audit(contestant_id: int) -> str:
     """Every mark and change of one contestant: who, when, old, new, why."""
-    _organiser()
+    current_organiser()
     contestant = db.session.get(Contestant, contestant_id)
     if contestant is None:
         raise NotFound("没有这名选手")

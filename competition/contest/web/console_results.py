@@ -7,23 +7,16 @@ organiser's decisions to the same services the API uses.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from competition.contest.documents import downloads
 from competition.contest.services import absences as absence_service
 from competition.contest.services import contests as contest_service
 from competition.contest.services import publication
 from competition.contest.services import recommendation as recommendation_service
 from competition.contest.services import results as result_service
-from competition.contest.web.console_common import (
-    current_organiser,
-    event_or_404,
-    organiser_page,
-    round_or_404,
-    show_refusal,
-)
+from competition.contest.web.console_common import event_or_404, round_or_404
 from competition.contest.web.presenting import (
     absence_text,
     highest_total,
@@ -32,13 +25,13 @@ from competition.contest.web.presenting import (
 )
 from competition.core.errors import AppError, Invalid
 from competition.core.i18n import _
-from competition.core.spreadsheets import Sheet, Value, write_xlsx
 from competition.extensions import db
 from competition.http.blueprints import web as bp
+from competition.http.pages import current_organiser, organiser_page, show_refusal
+from competition.http.responses import download_response
 from competition.models import Event, Round, Unit
 from competition.models.contests import FINAL, PRELIMINARY
-from competition.pdf.formatting import measured_value, place_notes
-from competition.scoring.ranking import RankedEntry, number_sort_key
+from competition.scoring.ranking import number_sort_key
 
 MAX_REASON = 2000
 
@@ -238,129 +231,11 @@ def console_publish(event_id: int, kind: str) -> ResponseReturnValue:
 @bp.get("/console/events/<int:event_id>/rounds/<kind>/results.xlsx")
 @organiser_page
 def console_export(event_id: int, kind: str) -> ResponseReturnValue:
-    """The round's results for Excel: the ranking (and in the preliminary each unit's own),
-    then the absent as 缺考/弃权 with their reason, never with a score; a component with a
-    unit (分钟) has it in its heading and its cells as measured (170, not 170.00)."""
+    """The round's results for Excel, as the API exports them
+    (`competition.contest.documents.downloads.results_xlsx`)."""
     event = event_or_404(event_id)
     round_ = round_or_404(event, kind)
-    results = result_service.round_results(event, round_)
-    weighted = list(event.components)
-    header = [
-        _("名次"),
-        _("参赛号"),
-        _("姓名"),
-        _("单位"),
-        *[
-            f"{c.name}（{c.unit_label}）" if c.unit_label and c.unit_label not in c.name else c.name
-            for c in weighted
-        ],
-        _("总成绩"),
-        # The absent's reason goes here too: a column more would move every column after it.
-        _("名次依据/备注"),
-    ]
-
-    def ranked_row(entry: RankedEntry, unit_name: str, notes: Mapping[int, str]) -> list[Value]:
-        contestant = results.contestants[entry.contestant_id]
-        return [
-            entry.rank,
-            contestant.number,
-            contestant.name,
-            unit_name,
-            *[measured_value(entry.scores.get(c.key), c.unit_label) for c in weighted],
-            entry.total,
-            notes.get(entry.contestant_id, ""),
-        ]
-
-    def absent_rows(unit_id: int | None) -> list[list[Value]]:
-        return [
-            [
-                absence_text(a.status),
-                a.entrant.number,
-                a.entrant.name,
-                a.entrant.unit.name,
-                *[None for _c in weighted],
-                None,
-                a.reason,
-            ]
-            for a in results.absent
-            if unit_id is None or a.entrant.unit_id == unit_id
-        ]
-
-    notes = place_notes(event, results.ranking)
-    rows = [
-        *(
-            ranked_row(e, results.contestants[e.contestant_id].unit.name, notes)
-            for e in results.ranking.ranked
-        ),
-        *absent_rows(None),
-    ]
-    sheets = [
-        Sheet(
-            title=f"{round_label(round_.kind)}",
-            header=header,
-            rows=rows,
-            widths=(6, 10, 14, 36, *([12] * len(weighted)), 10, 18),
-        )
-    ]
-    if round_.kind == PRELIMINARY:
-        units = {u.id: u for u in event.contest.units}
-        rankings = result_service.unit_rankings(event, round_)
-        unit_ids = sorted({*rankings, *(a.entrant.unit_id for a in results.absent)})
-        for unit_id in unit_ids:
-            ranking = rankings.get(unit_id)
-            unit_notes = place_notes(event, ranking) if ranking else {}
-            unit_rows = [
-                *(
-                    ranked_row(e, units[unit_id].name, unit_notes)
-                    for e in (ranking.ranked if ranking else ())
-                ),
-                *absent_rows(unit_id),
-            ]
-            sheets.append(
-                Sheet(
-                    title=units[unit_id].name,
-                    header=header,
-                    rows=unit_rows,
-                    widths=sheets[0].widths,
-                )
-            )
-    if results.ranking.incomplete:
-        names = {c.key: c.name for c in event.components}
-        sheets.append(
-            Sheet(
-                title=_("成绩不全"),
-                header=[_("参赛号"), _("姓名"), _("单位"), _("缺少")],
-                rows=[
-                    [
-                        results.contestants[i.contestant_id].number,
-                        results.contestants[i.contestant_id].name,
-                        results.contestants[i.contestant_id].unit.name,
-                        "、".join(names.get(k, k) for k in i.missing),
-                    ]
-                    for i in results.ranking.incomplete
-                ],
-            )
-        )
-    filename = f"event-{event.id}-{round_.kind}-results.xlsx"
-    return Response(
-        write_xlsx(_unique_titles(sheets)),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-def _unique_titles(sheets: list[Sheet]) -> list[Sheet]:
-    """Excel refuses two worksheets with one name (and names longer than 31 characters)."""
-    seen: set[str] = set()
-    result = []
-    for sheet in sheets:
-        title = sheet.title[:28] or "Sheet"
-        candidate, n = title, 2
-        while candidate.lower() in seen:
-            candidate, n = f"{title[:26]}~{n}", n + 1
-        seen.add(candidate.lower())
-        result.append(Sheet(candidate, sheet.header, sheet.rows, sheet.widths))
-    return result
+    return download_response(downloads.results_xlsx(event, round_, current_organiser()))
 
 
 @bp.route("/console/events/<int:event_id>/finalists", methods=["GET", "POST"])

@@ -14,8 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -30,18 +29,17 @@ from competition.contest.schemas import MarkIn
 from competition.contest.services import contests as contest_service
 from competition.contest.services import judging as judging_service
 from competition.contest.services import marks as mark_service
-from competition.core.errors import Conflict, Invalid, NotFound, Unauthorized
+from competition.core import roles
+from competition.core.errors import Conflict, Invalid, NotFound
 from competition.core.i18n import _, lazy_gettext
 from competition.extensions import db
-from competition.http.api import if_match_tags, if_none_match_any, load
 from competition.http.blueprints import web as bp
 from competition.http.fields import DecimalValue, format_decimal
-from competition.http.pages import role_required, signed_in_user
+from competition.http.loading import if_match_tags, if_none_match_any, load
+from competition.http.pages import json_endpoint, role_required, signed_in_user
 from competition.models import Component, Event, JudgeAssignment, Role, Round, Unit, User
 from competition.models.contests import FINAL, PRELIMINARY
 from competition.scoring import sheets as rules
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 ROUND_LABELS = {PRELIMINARY: lazy_gettext("初赛"), FINAL: lazy_gettext("决赛")}
 ROW_LABELS = {
@@ -79,19 +77,6 @@ def _judge_name(user: User) -> str:
     return judging_service.judge_name(user)
 
 
-def json_endpoint(view: F) -> F:
-    """For the sheet's script: a lapsed session is a JSON 401 (a redirect to the login page
-    would reach `fetch` as a 200 full of HTML)."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if signed_in_user() is None:
-            raise Unauthorized("登录已失效，请重新登录后再录入")
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
-
-
 def _user() -> User:
     user = signed_in_user()
     assert user is not None  # role_required / json_endpoint ran first
@@ -121,14 +106,13 @@ def _own_sheet(event_id: int, round_kind: str, component_key: str) -> judging_se
     return judging_service.sheet_ref(event, round_, component_key, user.id)
 
 
-def _checks(component: Component) -> dict[str, str]:
-    """What the sheet's script may refuse before asking the server, in the server's words."""
-    messages = DecimalValue.default_error_messages
+def _checks(component: Component) -> dict[str, str | int]:
+    """What the sheet's script may refuse before asking the server, in the server's words: the
+    mark value rule as the services apply it (limits, places and their messages, from
+    `scoring.MarkValueRule`), and the API's word for text that is no number."""
     return {
-        "max": _plain_number(component.max_score),
-        "range": mark_service.range_message(component),
-        "not_number": messages["invalid"],
-        "places": messages["places"].format(places=2),
+        **mark_service.value_rule(component).for_script(),
+        "not_number": DecimalValue.default_error_messages["invalid"],
     }
 
 
@@ -353,7 +337,7 @@ def sheet_review(event_id: int, round_kind: str, component_key: str, judge_id: i
         identities=policy.sees_identities(user, ref.round),
         may_sign=policy.may_sign(user, ref.event, ref.round, ref.assignment),
         sign_refusal=view.counts.sign_refusal(),
-        is_organiser=policy.is_organiser(user),
+        is_organiser=roles.is_organiser(user),
         action_form=ActionForm(),
         **page_context(),
     )
@@ -398,7 +382,7 @@ def sheet_sign(event_id: int, round_kind: str, component_key: str, judge_id: int
 def sheet_reopen(event_id: int, round_kind: str, component_key: str, judge_id: int) -> Any:
     user = _user()
     ref = _sheet(event_id, round_kind, component_key, judge_id)
-    policy.require_organiser(user)
+    roles.require_organiser(user)
     reason = request.form.get("reason")
 
     def reopen() -> str:
@@ -418,7 +402,7 @@ def sheet_second_entry_required(
 ) -> Any:
     user = _user()
     ref = _sheet(event_id, round_kind, component_key, judge_id)
-    policy.require_organiser(user)
+    roles.require_organiser(user)
     required = request.form.get("value") == "1"
 
     def toggle() -> str:

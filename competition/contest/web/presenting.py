@@ -11,16 +11,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+from competition import scoring
 from competition.core.i18n import _
 from competition.models import Contest, Event
 from competition.models.contests import FINAL, PRELIMINARY
-from competition.scoring import (
-    CountAboveRanked,
-    CountBelowMinimum,
-    CutInsideTie,
-    FinalistError,
-    RankingIncomplete,
-)
+from competition.scoring import FinalistError
 from competition.scoring.ranking import RESOLUTION
 
 _BRACKETS = re.compile(r"[（(].*?[)）]")
@@ -64,39 +59,19 @@ def decided_by_text(event: Event, decided_by: str | None) -> str:
 
 
 def finalist_problem_text(error: FinalistError) -> str:
-    """Why a unit's recommendation cannot go ahead, in the reader's language; the numbers come
-    from the rule's own error (scoring.select_finalists decides, this only says it)."""
-    if isinstance(error, CountBelowMinimum):
-        return _(
-            "决赛人数不得少于 %(minimum)d 名，现为 %(count)d 名",
-            minimum=error.minimum,
-            count=error.count,
-        )
-    if isinstance(error, CountAboveRanked):
-        return _(
-            "决赛人数 %(count)d 名超过本单位初赛已排名的 %(ranked)d 名",
-            count=error.count,
-            ranked=error.ranked,
-        )
-    if isinstance(error, RankingIncomplete):
-        return _(
-            "本单位初赛尚有 %(count)d 名选手成绩不全，排名未定，暂不能推荐决赛选手",
-            count=len(error.contestant_ids),
-        )
-    if isinstance(error, CutInsideTie):
-        return _(
-            "第 %(count)d 名与第 %(next)d 名并列未定（%(size)d 名选手同分），"
-            "请先裁定并列名次再推荐决赛选手",
-            count=error.count,
-            next=error.count + 1,
-            size=len(error.group),
-        )
-    return error.message
+    """Why a unit's recommendation cannot go ahead, in the reader's language: the rule's own
+    wording and numbers (`scoring.finalists`: `error.template`, `error.params`), translated
+    whole; scoring.select_finalists decides, this only says it."""
+    return _(error.template, **error.params)
 
 
 def highest_total(event: Event) -> Decimal:
-    """The best total the rules allow: every weighted component at its maximum."""
-    return sum((c.weight * c.max_score for c in event.components if c.weight > 0), Decimal(0))
+    """The best total the rules allow: every weighted component at its maximum
+    (`scoring.max_total`)."""
+    return scoring.max_total(
+        {c.key: c.max_score for c in event.components},
+        [scoring.Component(c.key, c.weight, c.higher_is_better) for c in event.components],
+    )
 
 
 @dataclass(frozen=True)

@@ -1,30 +1,30 @@
 """API routes of the craftsman training class review (api-v1.md "Craftsman class review").
 
 Each view checks in the contract's order: 401 (who), 404 (the cohort, then the trainee), 403
-(may they), 400 (the body is JSON), 422 (its values), 409 (the state). `OPERATIONS` describes
-every route here for the OpenAPI document.
+(may they), 400 (the body is JSON), 422 (its values), 409 (the state). Each route's
+`@operation` describes it for the OpenAPI document.
 """
 
 from __future__ import annotations
 
-import io
-import unicodedata
 from typing import Any
 
-from flask import jsonify, request, send_file
+from flask import jsonify, request
 from flask.wrappers import Response
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from competition.contest import policy
-from competition.contest.schemas import AuditEntryOut
+from competition.core import roles
 from competition.core.errors import Conflict, Invalid, NotFound
 from competition.extensions import db
-from competition.http.api import load, require_user, respond
+from competition.http.api import require_user, respond
 from competition.http.blueprints import api as bp
-from competition.http.openapi import Operation
+from competition.http.loading import load
+from competition.http.openapi import operation
+from competition.http.responses import download_response
+from competition.http.schemas import AuditEntryOut
 from competition.models import Cohort, CohortExpert, Role, Trainee
-from competition.reviews import excel, schemas
+from competition.reviews import downloads, excel, policy, schemas
 from competition.reviews import services as service
 
 
@@ -32,16 +32,44 @@ def _commit() -> None:
     db.session.commit()
 
 
+# ---------------------------------------------------------------- for the OpenAPI document
+def _list_of(name: str, schema: type[Schema]) -> Schema:
+    """`{name: [schema]}`, named after the item schema so no two list schemas share a name."""
+    title = schema.__name__.removesuffix("Out") + "List"
+    return Schema.from_dict({name: fields.List(fields.Nested(schema))}, name=title)()
+
+
+_WRITE_ERRORS = (400, 401, 403, 404, 409, 422)
+
+
 # ---------------------------------------------------------------- cohorts and their rules
 @bp.post("/cohorts")
+@operation(
+    "创建研修班 (organiser)",
+    tag="cohorts",
+    auth="required",
+    request=schemas.CohortIn,
+    response=schemas.CohortOut,
+    status=201,
+    errors=(400, 401, 403, 409, 422),
+    description="A new cohort has the usual bands (excellent ≥ 85, pass ≥ 60, "
+    "recommended for appointment from pass) and no rubric.",
+)
 def create_cohort() -> Response:
-    policy.require_organiser(require_user())
+    roles.require_organiser(require_user())
     cohort = service.create_cohort(**load(schemas.CohortIn()))
     _commit()
     return respond(schemas.CohortOut(), cohort, 201)
 
 
 @bp.get("/cohorts")
+@operation(
+    "研修班列表 (organisers: all; experts and trainees: their own)",
+    tag="cohorts",
+    auth="required",
+    response=_list_of("cohorts", schemas.CohortBriefOut),
+    errors=(401,),
+)
 def list_cohorts() -> Response:
     """Organisers see every cohort; an expert the cohorts of their panels; a trainee their own."""
     user = require_user()
@@ -54,7 +82,7 @@ def list_cohorts() -> Response:
         query = query.join(Trainee, Trainee.cohort_id == Cohort.id).where(
             Trainee.user_id == user.id
         )
-    elif not policy.is_organiser(user):
+    elif not roles.is_organiser(user):
         query = query.where(False)
     # One seat per expert and one trainee per login in a cohort: the joins add no duplicates
     # (and PostgreSQL cannot DISTINCT a JSON column).
@@ -63,6 +91,13 @@ def list_cohorts() -> Response:
 
 
 @bp.get("/cohorts/<int:cohort_id>")
+@operation(
+    "研修班详情与评审规则 (organisers, its experts and trainees)",
+    tag="cohorts",
+    auth="required",
+    response=schemas.CohortOut,
+    errors=(401, 403, 404),
+)
 def get_cohort(cohort_id: int) -> Response:
     user = require_user()
     cohort = service.get_cohort(cohort_id)
@@ -71,10 +106,20 @@ def get_cohort(cohort_id: int) -> Response:
 
 
 @bp.put("/cohorts/<int:cohort_id>/rubric")
+@operation(
+    "设置评分细则 (organiser, before any review)",
+    tag="cohorts",
+    auth="required",
+    request=schemas.RubricIn,
+    response=schemas.CohortOut,
+    errors=_WRITE_ERRORS,
+    description="Item weights are percentages and must add up to exactly 100; an empty "
+    "list removes the rubric. 409 once any review exists or the results are signed.",
+)
 def set_rubric(cohort_id: int) -> Response:
     user = require_user()
     cohort = service.get_cohort(cohort_id)
-    policy.require_organiser(user)
+    roles.require_organiser(user)
     data = load(schemas.RubricIn())
     items = [service.RubricItemSpec(**item) for item in data["items"]]
     cohort = service.set_rubric(cohort, items, user)
@@ -83,10 +128,20 @@ def set_rubric(cohort_id: int) -> Response:
 
 
 @bp.put("/cohorts/<int:cohort_id>/bands")
+@operation(
+    "设置等次与推荐聘任线 (organiser, before any review)",
+    tag="cohorts",
+    auth="required",
+    request=schemas.BandsIn,
+    response=schemas.CohortOut,
+    errors=_WRITE_ERRORS,
+    description="A score gets the highest band whose minimum it reaches, 'fail' below "
+    "all; trainees from `appointment_band` upwards are recommended for appointment.",
+)
 def set_bands(cohort_id: int) -> Response:
     user = require_user()
     cohort = service.get_cohort(cohort_id)
-    policy.require_organiser(user)
+    roles.require_organiser(user)
     data = load(schemas.BandsIn())
     bands = [service.BandSpec(**band) for band in data["bands"]]
     cohort = service.set_bands(cohort, bands, data["appointment_band"], user)
@@ -95,10 +150,19 @@ def set_bands(cohort_id: int) -> Response:
 
 
 @bp.post("/cohorts/<int:cohort_id>/sessions")
+@operation(
+    "增加评审场次 (organiser)",
+    tag="cohorts",
+    auth="required",
+    request=schemas.SessionIn,
+    response=schemas.SessionOut,
+    status=201,
+    errors=_WRITE_ERRORS,
+)
 def add_session(cohort_id: int) -> Response:
     user = require_user()
     cohort = service.get_cohort(cohort_id)
-    policy.require_organiser(user)
+    roles.require_organiser(user)
     data = load(schemas.SessionIn())
     session = service.add_session(cohort, data["date"], data["place"], data["note"])
     _commit()
@@ -107,16 +171,33 @@ def add_session(cohort_id: int) -> Response:
 
 # ---------------------------------------------------------------- trainees
 @bp.post("/cohorts/<int:cohort_id>/trainees")
+@operation(
+    "登记学员 (organiser)",
+    tag="trainees",
+    auth="required",
+    request=schemas.TraineeIn,
+    response=schemas.TraineeOut,
+    status=201,
+    errors=_WRITE_ERRORS,
+    description="`user_id` links the trainee's own login (a user of role trainee).",
+)
 def add_trainee(cohort_id: int) -> Response:
     user = require_user()
     cohort = service.get_cohort(cohort_id)
-    policy.require_organiser(user)
+    roles.require_organiser(user)
     trainee = service.add_trainee(cohort, **load(schemas.TraineeIn()))
     _commit()
     return respond(schemas.TraineeOut(), trainee, 201)
 
 
 @bp.get("/cohorts/<int:cohort_id>/trainees")
+@operation(
+    "学员名单 (organisers and the cohort's experts)",
+    tag="trainees",
+    auth="required",
+    response=_list_of("trainees", schemas.TraineeOut),
+    errors=(401, 403, 404),
+)
 def list_trainees(cohort_id: int) -> Response:
     """The organiser's and the panel's list of the cohort's trainees (an expert's worklist)."""
     user = require_user()
@@ -136,12 +217,47 @@ def _flag(name: str) -> bool:
 
 
 @bp.post("/cohorts/<int:cohort_id>/trainees/import")
+@operation(
+    "从 Excel 导入学员 (organiser)",
+    tag="trainees",
+    auth="required",
+    response=schemas.ImportDoneOut,
+    status=201,
+    errors=(401, 403, 404, 409, 422),
+    description="multipart/form-data with the .xlsx in `file`; first row: 姓名, 工作单位, "
+    "荣誉称号, 登录名 (the last two optional). With `?dry_run=1` → 200 ImportPreviewOut, "
+    "every row checked and nothing stored; otherwise all rows are stored, or none and "
+    "422 naming every bad row (`rows.<row>.<column>`).",
+    query=(
+        (
+            "dry_run",
+            "1: only check the file and report every row",
+            {"type": "string", "enum": ["0", "1"]},
+        ),
+    ),
+    extra={
+        "requestBody": {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": schemas.ImportUpload}},
+        },
+        "responses": {
+            "200": {
+                "description": "dry run: the preview",
+                "content": {"application/json": {"schema": schemas.ImportPreviewOut}},
+            },
+            "413": {
+                "description": "the file is over the size limit",
+                "content": {"application/json": {"schema": "Error"}},
+            },
+        },
+    },
+)
 def import_trainees(cohort_id: int) -> Response:
     """Trainees from an .xlsx upload (multipart field `file`). `?dry_run=1` only checks and
     reports every row; otherwise every row is stored, or none when any row is bad (422)."""
     user = require_user()
     cohort = service.get_cohort(cohort_id)
-    policy.require_organiser(user)
+    roles.require_organiser(user)
     dry_run = _flag("dry_run")
     upload = request.files.get("file")
     if upload is None:
@@ -165,10 +281,20 @@ def import_trainees(cohort_id: int) -> Response:
 
 # ---------------------------------------------------------------- the panel
 @bp.post("/cohorts/<int:cohort_id>/experts")
+@operation(
+    "加入评审专家 (organiser)",
+    tag="experts",
+    auth="required",
+    request=schemas.ExpertIn,
+    response=schemas.ExpertOut,
+    status=201,
+    errors=_WRITE_ERRORS,
+    description="`lead: true` makes the expert the panel lead in place of any other.",
+)
 def add_expert(cohort_id: int) -> Response:
     user = require_user()
     cohort = service.get_cohort(cohort_id)
-    policy.require_organiser(user)
+    roles.require_organiser(user)
     data = load(schemas.ExpertIn())
     seat = service.add_expert(cohort, data["user_id"], user, lead=data["lead"])
     _commit()
@@ -176,6 +302,13 @@ def add_expert(cohort_id: int) -> Response:
 
 
 @bp.get("/cohorts/<int:cohort_id>/experts")
+@operation(
+    "评审专家组 (organisers and the cohort's experts)",
+    tag="experts",
+    auth="required",
+    response=_list_of("experts", schemas.ExpertOut),
+    errors=(401, 403, 404),
+)
 def list_experts(cohort_id: int) -> Response:
     user = require_user()
     cohort = service.get_cohort(cohort_id)
@@ -184,10 +317,18 @@ def list_experts(cohort_id: int) -> Response:
 
 
 @bp.put("/cohorts/<int:cohort_id>/lead")
+@operation(
+    "指定专家组组长 (organiser)",
+    tag="experts",
+    auth="required",
+    request=schemas.LeadIn,
+    response=schemas.ExpertOut,
+    errors=_WRITE_ERRORS,
+)
 def set_lead(cohort_id: int) -> Response:
     user = require_user()
     cohort = service.get_cohort(cohort_id)
-    policy.require_organiser(user)
+    roles.require_organiser(user)
     seat = service.set_lead(cohort, load(schemas.LeadIn())["user_id"], user)
     _commit()
     return respond(schemas.ExpertOut(), seat)
@@ -195,6 +336,18 @@ def set_lead(cohort_id: int) -> Response:
 
 # ---------------------------------------------------------------- reviews
 @bp.put("/cohorts/<int:cohort_id>/trainees/<int:trainee_id>/review")
+@operation(
+    "提交或修改本专家的评审 (an expert of the cohort)",
+    tag="reviews",
+    auth="required",
+    request=schemas.ReviewIn,
+    response=schemas.ReviewOut,
+    errors=_WRITE_ERRORS,
+    description="Without a rubric: `score` 0..100. With one: `items` {key: score 0..100} "
+    "for every item instead, and the score is their weighted sum (half-up, 2 places). "
+    "Both comments are required. Sending it again replaces the review (audited); 409 "
+    "once the panel lead has signed.",
+)
 def set_review(cohort_id: int, trainee_id: int) -> Response:
     """An expert of the cohort sets their own review; sending it again replaces it."""
     user = require_user()
@@ -208,6 +361,13 @@ def set_review(cohort_id: int, trainee_id: int) -> Response:
 
 
 @bp.get("/cohorts/<int:cohort_id>/trainees/<int:trainee_id>/review")
+@operation(
+    "本专家对该学员的评审 (the expert's own)",
+    tag="reviews",
+    auth="required",
+    response=schemas.ReviewOut,
+    errors=(401, 403, 404),
+)
 def get_review(cohort_id: int, trainee_id: int) -> Response:
     """The caller's own review of a trainee, to reload the form; 404 before there is one."""
     user = require_user()
@@ -247,6 +407,16 @@ def _results_body(results: service.CohortResults) -> dict[str, Any]:
 
 
 @bp.get("/cohorts/<int:cohort_id>/results")
+@operation(
+    "全班评审结果与排名 (organisers and the panel lead)",
+    tag="results",
+    auth="required",
+    response=schemas.CohortResultsOut,
+    errors=(401, 403, 404),
+    description="Scores aggregated as judges' marks are (5 or more reviews: one highest "
+    "and one lowest dropped); ranks 1..n, equal scores by trainee id; trainees without "
+    "a review only in `unreviewed`.",
+)
 def cohort_results(cohort_id: int) -> Response:
     user = require_user()
     cohort = service.get_cohort(cohort_id)
@@ -254,29 +424,38 @@ def cohort_results(cohort_id: int) -> Response:
     return respond(schemas.CohortResultsOut(), _results_body(service.cohort_results(cohort)))
 
 
-def _file_name(text: str) -> str:
-    """A name as part of a download's file name: control characters (a line break sent in the
-    cohort's name) cannot go into a header, and path separators have no place in a file name."""
-    kept = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" and ch not in "/\\")
-    return kept.strip() or "cohort"
-
-
 @bp.get("/cohorts/<int:cohort_id>/results.xlsx")
+@operation(
+    "导出评审结果 Excel (organisers and the panel lead)",
+    tag="results",
+    auth="required",
+    errors=(401, 403, 404),
+    extra={
+        "responses": {
+            "200": {
+                "description": "the ranking and every review, as .xlsx",
+                "content": {excel.XLSX_MIME: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
 def cohort_results_xlsx(cohort_id: int) -> Response:
     user = require_user()
     cohort = service.get_cohort(cohort_id)
-    policy.require_cohort_results(user, cohort)
-    response = send_file(
-        io.BytesIO(excel.export_results(cohort)),
-        mimetype=excel.XLSX_MIME,
-        as_attachment=True,
-        download_name=f"{_file_name(cohort.name)}-评审结果.xlsx",
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(downloads.results_xlsx(cohort, user))
 
 
 @bp.get("/cohorts/<int:cohort_id>/trainees/<int:trainee_id>")
+@operation(
+    "学员评审档案 (organisers, or the trainee's own login)",
+    tag="trainees",
+    auth="required",
+    response=schemas.TraineeFileOut,
+    errors=(401, 403, 404),
+    description="Score, band, recommendation and every review's score and comments. "
+    "Only organisers see which expert wrote which review. Until the panel lead signs, "
+    "`signed` is false and the result is provisional.",
+)
 def trainee_file(cohort_id: int, trainee_id: int) -> Response:
     """The trainee's file: organisers, and the trainee's own login (403 for anyone else).
     Organisers also see which expert wrote which review; the trainee reads the comments."""
@@ -319,6 +498,15 @@ def trainee_file(cohort_id: int, trainee_id: int) -> Response:
 
 
 @bp.post("/cohorts/<int:cohort_id>/sign-off")
+@operation(
+    "专家组组长签署评审结果 (the panel lead)",
+    tag="results",
+    auth="required",
+    response=schemas.CohortOut,
+    errors=(401, 403, 404, 409),
+    description="Locks the results: reviews, rules, trainees and the panel can no longer "
+    "change (409). 409 while any trainee is unreviewed.",
+)
 def sign_off(cohort_id: int) -> Response:
     """The panel lead signs the cohort's results; reviews are then locked (409)."""
     user = require_user()
@@ -330,292 +518,16 @@ def sign_off(cohort_id: int) -> Response:
 
 
 @bp.get("/cohorts/<int:cohort_id>/audit")
+@operation(
+    "研修班审计记录 (organiser)",
+    tag="audit",
+    auth="required",
+    response=_list_of("entries", AuditEntryOut),
+    errors=(401, 403, 404),
+)
 def cohort_audit(cohort_id: int) -> Response:
     user = require_user()
     cohort = service.get_cohort(cohort_id)
-    policy.require_organiser(user)
+    roles.require_organiser(user)
     entries = service.audit_entries(cohort)
     return jsonify({"entries": AuditEntryOut(many=True).dump(entries)})
-
-
-# ---------------------------------------------------------------- the OpenAPI rows
-def _list_of(name: str, schema: type[Schema]) -> Schema:
-    """`{name: [schema]}`, named after the item schema so no two list schemas share a name."""
-    title = schema.__name__.removesuffix("Out") + "List"
-    return Schema.from_dict({name: fields.List(fields.Nested(schema))}, name=title)()
-
-
-_WRITE_ERRORS = (400, 401, 403, 404, 409, 422)
-_COHORT_PARAM = {"name": "cohort_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-
-OPERATIONS: tuple[Operation, ...] = (
-    Operation(
-        "post",
-        "/cohorts",
-        "创建研修班 (organiser)",
-        "cohorts",
-        "required",
-        schemas.CohortIn,
-        schemas.CohortOut,
-        201,
-        (400, 401, 403, 409, 422),
-        description="A new cohort has the usual bands (excellent ≥ 85, pass ≥ 60, "
-        "recommended for appointment from pass) and no rubric.",
-    ),
-    Operation(
-        "get",
-        "/cohorts",
-        "研修班列表 (organisers: all; experts and trainees: their own)",
-        "cohorts",
-        "required",
-        None,
-        _list_of("cohorts", schemas.CohortBriefOut),
-        200,
-        (401,),
-    ),
-    Operation(
-        "get",
-        "/cohorts/{cohort_id}",
-        "研修班详情与评审规则 (organisers, its experts and trainees)",
-        "cohorts",
-        "required",
-        None,
-        schemas.CohortOut,
-        200,
-        (401, 403, 404),
-    ),
-    Operation(
-        "put",
-        "/cohorts/{cohort_id}/rubric",
-        "设置评分细则 (organiser, before any review)",
-        "cohorts",
-        "required",
-        schemas.RubricIn,
-        schemas.CohortOut,
-        200,
-        _WRITE_ERRORS,
-        description="Item weights are percentages and must add up to exactly 100; an empty "
-        "list removes the rubric. 409 once any review exists or the results are signed.",
-    ),
-    Operation(
-        "put",
-        "/cohorts/{cohort_id}/bands",
-        "设置等次与推荐聘任线 (organiser, before any review)",
-        "cohorts",
-        "required",
-        schemas.BandsIn,
-        schemas.CohortOut,
-        200,
-        _WRITE_ERRORS,
-        description="A score gets the highest band whose minimum it reaches, 'fail' below "
-        "all; trainees from `appointment_band` upwards are recommended for appointment.",
-    ),
-    Operation(
-        "post",
-        "/cohorts/{cohort_id}/sessions",
-        "增加评审场次 (organiser)",
-        "cohorts",
-        "required",
-        schemas.SessionIn,
-        schemas.SessionOut,
-        201,
-        _WRITE_ERRORS,
-    ),
-    Operation(
-        "post",
-        "/cohorts/{cohort_id}/trainees",
-        "登记学员 (organiser)",
-        "trainees",
-        "required",
-        schemas.TraineeIn,
-        schemas.TraineeOut,
-        201,
-        _WRITE_ERRORS,
-        description="`user_id` links the trainee's own login (a user of role trainee).",
-    ),
-    Operation(
-        "get",
-        "/cohorts/{cohort_id}/trainees",
-        "学员名单 (organisers and the cohort's experts)",
-        "trainees",
-        "required",
-        None,
-        _list_of("trainees", schemas.TraineeOut),
-        200,
-        (401, 403, 404),
-    ),
-    Operation(
-        "post",
-        "/cohorts/{cohort_id}/trainees/import",
-        "从 Excel 导入学员 (organiser)",
-        "trainees",
-        "required",
-        None,
-        schemas.ImportDoneOut,
-        201,
-        (401, 403, 404, 409, 422),
-        description="multipart/form-data with the .xlsx in `file`; first row: 姓名, 工作单位, "
-        "荣誉称号, 登录名 (the last two optional). With `?dry_run=1` → 200 ImportPreviewOut, "
-        "every row checked and nothing stored; otherwise all rows are stored, or none and "
-        "422 naming every bad row (`rows.<row>.<column>`).",
-        extra={
-            "parameters": [
-                _COHORT_PARAM,
-                {
-                    "name": "dry_run",
-                    "in": "query",
-                    "required": False,
-                    "description": "1: only check the file and report every row",
-                    "schema": {"type": "string", "enum": ["0", "1"]},
-                },
-            ],
-            "requestBody": {
-                "required": True,
-                "content": {"multipart/form-data": {"schema": schemas.ImportUpload}},
-            },
-            "responses": {
-                "200": {
-                    "description": "dry run: the preview",
-                    "content": {"application/json": {"schema": schemas.ImportPreviewOut}},
-                },
-                "413": {
-                    "description": "the file is over the size limit",
-                    "content": {"application/json": {"schema": "Error"}},
-                },
-            },
-        },
-    ),
-    Operation(
-        "get",
-        "/cohorts/{cohort_id}/trainees/{trainee_id}",
-        "学员评审档案 (organisers, or the trainee's own login)",
-        "trainees",
-        "required",
-        None,
-        schemas.TraineeFileOut,
-        200,
-        (401, 403, 404),
-        description="Score, band, recommendation and every review's score and comments. "
-        "Only organisers see which expert wrote which review. Until the panel lead signs, "
-        "`signed` is false and the result is provisional.",
-    ),
-    Operation(
-        "post",
-        "/cohorts/{cohort_id}/experts",
-        "加入评审专家 (organiser)",
-        "experts",
-        "required",
-        schemas.ExpertIn,
-        schemas.ExpertOut,
-        201,
-        _WRITE_ERRORS,
-        description="`lead: true` makes the expert the panel lead in place of any other.",
-    ),
-    Operation(
-        "get",
-        "/cohorts/{cohort_id}/experts",
-        "评审专家组 (organisers and the cohort's experts)",
-        "experts",
-        "required",
-        None,
-        _list_of("experts", schemas.ExpertOut),
-        200,
-        (401, 403, 404),
-    ),
-    Operation(
-        "put",
-        "/cohorts/{cohort_id}/lead",
-        "指定专家组组长 (organiser)",
-        "experts",
-        "required",
-        schemas.LeadIn,
-        schemas.ExpertOut,
-        200,
-        _WRITE_ERRORS,
-    ),
-    Operation(
-        "put",
-        "/cohorts/{cohort_id}/trainees/{trainee_id}/review",
-        "提交或修改本专家的评审 (an expert of the cohort)",
-        "reviews",
-        "required",
-        schemas.ReviewIn,
-        schemas.ReviewOut,
-        200,
-        _WRITE_ERRORS,
-        description="Without a rubric: `score` 0..100. With one: `items` {key: score 0..100} "
-        "for every item instead, and the score is their weighted sum (half-up, 2 places). "
-        "Both comments are required. Sending it again replaces the review (audited); 409 "
-        "once the panel lead has signed.",
-    ),
-    Operation(
-        "get",
-        "/cohorts/{cohort_id}/trainees/{trainee_id}/review",
-        "本专家对该学员的评审 (the expert's own)",
-        "reviews",
-        "required",
-        None,
-        schemas.ReviewOut,
-        200,
-        (401, 403, 404),
-    ),
-    Operation(
-        "get",
-        "/cohorts/{cohort_id}/results",
-        "全班评审结果与排名 (organisers and the panel lead)",
-        "results",
-        "required",
-        None,
-        schemas.CohortResultsOut,
-        200,
-        (401, 403, 404),
-        description="Scores aggregated as judges' marks are (5 or more reviews: one highest "
-        "and one lowest dropped); ranks 1..n, equal scores by trainee id; trainees without "
-        "a review only in `unreviewed`.",
-    ),
-    Operation(
-        "get",
-        "/cohorts/{cohort_id}/results.xlsx",
-        "导出评审结果 Excel (organisers and the panel lead)",
-        "results",
-        "required",
-        None,
-        None,
-        200,
-        (401, 403, 404),
-        extra={
-            "responses": {
-                "200": {
-                    "description": "the ranking and every review, as .xlsx",
-                    "content": {
-                        excel.XLSX_MIME: {"schema": {"type": "string", "format": "binary"}}
-                    },
-                }
-            }
-        },
-    ),
-    Operation(
-        "post",
-        "/cohorts/{cohort_id}/sign-off",
-        "专家组组长签署评审结果 (the panel lead)",
-        "results",
-        "required",
-        None,
-        schemas.CohortOut,
-        200,
-        (401, 403, 404, 409),
-        description="Locks the results: reviews, rules, trainees and the panel can no longer "
-        "change (409). 409 while any trainee is unreviewed.",
-    ),
-    Operation(
-        "get",
-        "/cohorts/{cohort_id}/audit",
-        "研修班审计记录 (organiser)",
-        "audit",
-        "required",
-        None,
-        _list_of("entries", AuditEntryOut),
-        200,
-        (401, 403, 404),
-    ),
-)

@@ -5,12 +5,11 @@ each trainee's full file and the results workbook.
 Every form goes through the API's own input schema (competition.reviews.schemas) and then
 the service the API calls (competition.reviews.services, craftsman_excel), so a page accepts
 exactly what the API accepts and refuses with the same messages; access is the organiser rule
-of competition.contest.policy.
+of competition.core.roles, applied by competition.http.pages.organiser_page.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from collections.abc import Sequence
@@ -20,11 +19,9 @@ from typing import Any
 from flask import (
     Response,
     flash,
-    g,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -44,54 +41,30 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from competition.contest import policy
-from competition.contest.web.console_common import (
-    current_organiser,
-    form_status,
-    organiser_page,
-)
 from competition.core import users as user_service
 from competition.core.errors import AppError, Invalid
 from competition.core.i18n import _, lazy_gettext
 from competition.core.spreadsheets import Sheet, write_xlsx
 from competition.extensions import db
-from competition.http.api import load
 from competition.http.blueprints import web as bp
+from competition.http.loading import load
+from competition.http.pages import (
+    current_organiser,
+    form_status,
+    organiser_page,
+    refusal_messages,
+    show_refusal,
+)
+from competition.http.responses import download_response
 from competition.http.upload_stash import UploadStash
 from competition.models import Cohort, CohortExpert, Role, Trainee, User
-from competition.reviews import excel, schemas
+from competition.reviews import downloads, excel, policy, schemas
 from competition.reviews import services as service
-from competition.reviews.web.common import person_name, refusal_messages, signed_line
+from competition.reviews.web.common import fix_marked, person_name, signed_line
 from competition.scoring.review import MAX_RUBRIC_ITEMS
 
 RUBRIC_ROWS = 6
 BAND_ROWS = 4
-
-
-def _put_errors(form: Any, fields: dict[str, list[str]], names: dict[str, str]) -> list[str]:
-    """Put field messages on the form's fields (`names` maps the service's field names to the
-    form's); what has no field comes back as a general message."""
-    general: list[str] = []
-    for name, messages in fields.items():
-        target = getattr(form, names.get(name, name), None)
-        if target is not None and hasattr(target, "errors"):
-            target.errors = [*list(target.errors), *messages]
-        else:
-            general.extend(m for m in messages if m not in general)
-    return general
-
-
-def _refused(form: Any, error: AppError, names: dict[str, str] | None = None) -> list[str]:
-    """A service's refusal on the page: headline first, then what no field took."""
-    headline, fields = refusal_messages(error)
-    _set_status(error)
-    rest = _put_errors(form, fields, names or {})
-    return [*headline, *(m for m in rest if m not in headline)]
-
-
-def _set_status(error: AppError) -> None:
-    """The page answers with the refusal's status (422 bad values, 409 a locked cohort)."""
-    g.refusal_status = error.status
 
 
 def _cohort(cohort_id: int) -> Cohort:
@@ -140,7 +113,7 @@ def console_cohorts() -> ResponseReturnValue:
             cohort = service.create_cohort(**load(schemas.CohortIn(), body))
             db.session.commit()
         except AppError as error:
-            errors = _refused(form, error)
+            errors = show_refusal(form, error, headline=fix_marked())
         else:
             flash(_("研修班已创建。下一步：设置评分细则，登记学员，组建专家组。"), "success")
             return redirect(url_for("web.console_cohort", cohort_id=cohort.id))
@@ -324,7 +297,6 @@ def console_cohort_rubric(cohort_id: int) -> ResponseReturnValue:
             db.session.commit()
         except AppError as error:
             headline, fields = refusal_messages(error, _("评分细则未保存，请改正标出的问题。"))
-            _set_status(error)
             rest = _row_errors(form.items, used, fields, "items", by_key)
             errors = [*headline, *(m for ms in rest.values() for m in ms if m not in headline)]
             cohort = _cohort(cohort_id)
@@ -372,7 +344,6 @@ def console_cohort_bands(cohort_id: int) -> ResponseReturnValue:
             db.session.commit()
         except AppError as error:
             headline, fields = refusal_messages(error, _("等次设置未保存，请改正标出的问题。"))
-            _set_status(error)
             rest = _row_errors(form.bands, used, fields, "bands", by_key)
             appointment = rest.pop("appointment_band", [])
             form.appointment_band.errors = appointment
@@ -451,10 +422,11 @@ def console_cohort_trainees(cohort_id: int) -> ResponseReturnValue:
             trainee = service.add_trainee(cohort, **data)
             db.session.commit()
         except AppError as error:
-            errors = _refused(
+            errors = show_refusal(
                 form,
                 error,
                 {"username": "new_username", "password": "new_password", "user_id": "user_id"},
+                fix_marked(),
             )
         else:
             flash(_("已登记学员 %(name)s。", name=trainee.name), "success")
@@ -506,7 +478,7 @@ def console_cohort_import(cohort_id: int) -> ResponseReturnValue:
     try:
         preview = excel.preview_import(cohort, data)
     except AppError as error:
-        return _import_page(cohort, form, _refused(None, error))
+        return _import_page(cohort, form, show_refusal(None, error, headline=fix_marked()))
     token = STASH.put(cohort.id, data, filename) if preview.valid else ""
     return _preview_page(cohort, preview, token, filename)
 
@@ -552,7 +524,9 @@ def console_cohort_import_confirm(cohort_id: int) -> ResponseReturnValue:
         db.session.rollback()
         if error.status == 422:  # someone enrolled people meanwhile: show the new preview
             return _preview_page(cohort, excel.preview_import(cohort, data), token, filename)
-        return _import_page(cohort, UploadForm(formdata=None), _refused(None, error))
+        return _import_page(
+            cohort, UploadForm(formdata=None), show_refusal(None, error, headline=fix_marked())
+        )
     STASH.drop(token)
     flash(_("已导入 %(count)d 名学员。", count=len(created)), "success")
     return redirect(url_for("web.console_cohort_trainees", cohort_id=cohort.id))
@@ -647,7 +621,7 @@ def console_cohort_experts(cohort_id: int) -> ResponseReturnValue:
             service.add_expert(cohort, user.id, current_organiser(), lead=new_form.lead.data)
             db.session.commit()
         except AppError as error:
-            errors = _refused(new_form, error)
+            errors = show_refusal(new_form, error, headline=fix_marked())
         else:
             flash(_("已创建评审专家 %(name)s 并加入专家组。", name=person_name(user)), "success")
             return redirect(url_for("web.console_cohort_experts", cohort_id=cohort.id))
@@ -667,7 +641,7 @@ def console_cohort_seat_expert(cohort_id: int) -> ResponseReturnValue:
             )
             db.session.commit()
         except AppError as error:
-            errors = _refused(seat_form, error)
+            errors = show_refusal(seat_form, error, headline=fix_marked())
         else:
             flash(_("评审专家已加入专家组。"), "success")
             return redirect(url_for("web.console_cohort_experts", cohort_id=cohort.id))
@@ -687,7 +661,7 @@ def console_cohort_lead(cohort_id: int) -> ResponseReturnValue:
             seat = service.set_lead(cohort, user_id, current_organiser())
             db.session.commit()
         except AppError as error:
-            errors = _refused(None, error)
+            errors = show_refusal(None, error, headline=fix_marked())
         else:
             flash(_("%(name)s 已任专家组组长。", name=person_name(seat.user)), "success")
             return redirect(url_for("web.console_cohort_experts", cohort_id=cohort.id))
@@ -722,14 +696,7 @@ def console_trainee_file(cohort_id: int, trainee_id: int) -> ResponseReturnValue
 @bp.get("/console/cohorts/<int:cohort_id>/results.xlsx")
 @organiser_page
 def console_cohort_results_xlsx(cohort_id: int) -> ResponseReturnValue:
-    """The results workbook the API exports (the same service), for a click on the page."""
+    """The results workbook the API exports (`competition.reviews.downloads.results_xlsx`), for
+    a click on the page."""
     cohort = _cohort(cohort_id)
-    policy.require_cohort_results(current_organiser(), cohort)
-    response = send_file(
-        io.BytesIO(excel.export_results(cohort)),
-        mimetype=excel.XLSX_MIME,
-        as_attachment=True,
-        download_name=f"{cohort.name}-评审结果.xlsx",
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(downloads.results_xlsx(cohort, current_organiser()))

@@ -1,5 +1,5 @@
 """What the craftsman-class pages share: the cohort's status in words, names, local times, and
-mapping a service's field names (`items.2.weight`, `items.content`) onto a page's inputs.
+the headline of a refused form.
 
 Nothing here decides a rule: scores, bands and recommendations come from
 `competition.reviews.services`, which asks `competition.scoring.review`.
@@ -11,10 +11,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from competition.contest.services import publication
-from competition.core.errors import AppError
+from competition.core import clock
 from competition.core.i18n import _
-from competition.extensions import db
 from competition.http.blueprints import web as bp
 from competition.models import Cohort, User
 
@@ -30,7 +28,7 @@ def local_minute(moment: datetime | None) -> str:
     """A stored (UTC) moment as the local date and minute where the class is held."""
     if moment is None:
         return ""
-    return moment.astimezone(publication.local_zone()).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(clock.local_zone()).strftime("%Y-%m-%d %H:%M")
 
 
 def signed_line(cohort: Cohort) -> str:
@@ -44,21 +42,10 @@ def signed_line(cohort: Cohort) -> str:
     )
 
 
-def refusal_messages(
-    error: AppError, headline: str | None = None
-) -> tuple[list[str], dict[str, list[str]]]:
-    """A service's refusal as (general messages, {field: messages}), translated where the
-    catalog knows them. The session is rolled back: nothing of the refused change stays.
-
-    Bad values (422 naming fields) get a plain headline, since the API's summary names the
-    field by its JSON path (`items.0.weight：…`); the fields' own messages go next to the
-    inputs. Any other refusal (a locked cohort, 409) is said in the service's own words.
-    """
-    db.session.rollback()
-    fields = {name: [_(m) for m in messages] for name, messages in error.fields.items()}
-    if error.status == 422 and fields:
-        return [headline or _("请改正标出的问题；没有保存任何内容。")], fields
-    return [_(error.message)], fields
+def fix_marked() -> str:
+    """The headline of a form sent back for bad values (422 naming fields): the fields' own
+    messages stand next to the inputs (`competition.http.pages.show_refusal`)."""
+    return _("请改正标出的问题；没有保存任何内容。")
 
 
 @bp.app_template_filter("plain_decimal")

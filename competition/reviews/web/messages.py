@@ -16,7 +16,7 @@ CRAFTSMAN_MESSAGES = (
     N_("良好"),
     N_("合格"),
     N_("不合格"),
-    # finding things, and who may do what (competition.contest.policy)
+    # finding things, and who may do what (competition.reviews.policy)
     N_("没有这个研修班"),
     N_("本研修班没有这名学员"),
     N_("您不是该研修班的评审专家，不能评审"),

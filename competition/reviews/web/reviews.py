@@ -1,7 +1,7 @@
 """The experts' pages (/review) and the trainee's own page (/my/review).
 
 An expert sees only the cohorts whose panel they sit on
-(competition.contest.policy.require_reviewing:
+(competition.reviews.policy.require_reviewing:
 404 for a cohort or trainee that does not exist, then 403), works through the trainees, and
 fills one review form per trial lecture, on a tablet, during the lecture. The form is saved
 as typed by review.js through the JSON endpoints below, which load the API's own input schema
@@ -25,24 +25,17 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField
 
-from competition.contest import policy
-from competition.contest.web.judging import json_endpoint
 from competition.core.errors import AppError, Invalid
 from competition.core.i18n import _, lazy_gettext
 from competition.extensions import db
-from competition.http.api import load, read_json
 from competition.http.blueprints import web as bp
 from competition.http.fields import format_decimal
-from competition.http.pages import role_required, signed_in_user
+from competition.http.loading import load, read_json
+from competition.http.pages import json_endpoint, refusal_messages, role_required, signed_in_user
 from competition.models import Cohort, CohortExpert, Review, Role, Trainee, User
-from competition.reviews import schemas
+from competition.reviews import policy, schemas
 from competition.reviews import services as service
-from competition.reviews.web.common import (
-    local_minute,
-    person_name,
-    refusal_messages,
-    signed_line,
-)
+from competition.reviews.web.common import fix_marked, local_minute, person_name, signed_line
 
 COMMENTS = ("shortcomings", "suggestions")
 
@@ -237,7 +230,7 @@ def review_form(cohort_id: int, trainee_id: int) -> ResponseReturnValue:
         review = service.set_review(cohort, trainee, user, **data)
         db.session.commit()
     except AppError as error:
-        general, fields = refusal_messages(error)
+        general, fields = refusal_messages(error, fix_marked())
         return _form_page(cohort, trainee, values, fields, general, error.status)
     flash(
         _(
@@ -300,7 +293,7 @@ def review_sign_off(cohort_id: int) -> ResponseReturnValue:
                 service.sign_off(cohort, user)
                 db.session.commit()
             except AppError as error:
-                errors, _fields = refusal_messages(error)
+                errors, _fields = refusal_messages(error, fix_marked())
                 status = error.status
                 cohort = service.get_cohort(cohort_id)
             else:

@@ -190,6 +190,22 @@ def _trainee_workbook(world: World) -> Upload:
     return Upload("trainees.xlsx", buffer.getvalue())
 
 
+def _office_list(*rows: list[Any]) -> Callable[[World], Upload]:
+    """An office's list as an .xlsx upload, for the imports of the event's set-up."""
+
+    def body(world: World) -> Upload:
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return Upload("list.xlsx", buffer.getvalue())
+
+    return body
+
+
 RUBRIC = {
     "items": [
         {"key": "content", "name": "教学内容", "weight": "60"},
@@ -217,6 +233,8 @@ API: tuple[Row, ...] = (
     Row("POST",   "/contests",                                                "401 403 403 403 403 403 403 403 403 201",
         body=lambda w: {"name": "第六届职工职业技能竞赛", "host": "总工会"}),
     Row("GET",    "/contests/<int:contest_id>",                               "200 200 200 200 200 200 200 200 200 200"),
+    Row("PATCH",  "/contests/<int:contest_id>",                               "401 403 403 403 403 403 403 403 403 200",
+        body=lambda w: {"theme": "匠心筑梦", "notice_working_days": 7}),
     Row("GET",    "/contests/<int:contest_id>/units",                         "200 200 200 200 200 200 200 200 200 200"),
     Row("POST",   "/contests/<int:contest_id>/units",                         "401 403 403 403 403 403 403 403 403 201",
         body=lambda w: {"name": "新单位"}),
@@ -230,10 +248,14 @@ API: tuple[Row, ...] = (
     Row("DELETE", "/contests/<int:contest_id>/units/<int:unit_id>",           "401 403 403 403 403 403 403 403 403 409",
         body=lambda w: {"reason": "登记错误"}),
     Row("GET",    "/events/<int:event_id>",                                   "200 200 200 200 200 200 200 200 200 200"),
+    Row("PATCH",  "/events/<int:event_id>",                                   "401 403 403 403 403 403 403 403 403 200",
+        body=lambda w: {"name": "数控铣工（四级）", "notice_working_days": 3}),
     # contestants and judges
     Row("POST",   "/events/<int:event_id>/contestants",                       "401 403 403 403 403 403 403 403 403 201",
         body=lambda w: {"name": "新选手", "unit_id": w.ids["u1"]}),
     Row("GET",    "/events/<int:event_id>/contestants",                       "401 404 404 404 404 404 200 200 200 200"),
+    Row("POST",   "/events/<int:event_id>/contestants/import",                "401 403 403 403 403 403 403 403 403 201",
+        body=_office_list(["姓名", "单位"], ["新选手", "单位1"])),
     Row("PATCH",  "/events/<int:event_id>/contestants/<int:contestant_id>",   "401 403 403 403 403 403 403 403 403 200",
         body=lambda w: {"name": "王 伟", "reason": "报名表笔误"}),
     Row("DELETE", "/events/<int:event_id>/contestants/<int:contestant_id>",   "401 403 403 403 403 403 403 403 403 409",
@@ -241,6 +263,8 @@ API: tuple[Row, ...] = (
     Row("POST",   "/events/<int:event_id>/judges",                            "401 403 403 403 403 403 403 403 403 201",
         body=lambda w: {"user_id": w.users["spare_judge"]}),
     Row("GET",    "/events/<int:event_id>/judges",                            "401 403 403 403 403 403 403 403 403 200"),
+    Row("POST",   "/events/<int:event_id>/judges/import",                     "401 403 403 403 403 403 403 403 403 201",
+        body=_office_list(["姓名", "职务", "裁判组"], ["新裁判", "裁判", "决赛"])),
     # marks, results, publication
     Row("PUT",    "/events/<int:event_id>/rounds/<round_kind>/marks/<int:contestant_id>/<component_key>",
                                                                               "401 403 403 403 403 403 200 200 200 403",
@@ -261,12 +285,40 @@ API: tuple[Row, ...] = (
     Row("POST",   "/events/<int:event_id>/finalists",                         "401 403 403 403 403 403 403 403 403 201",
         body=lambda w: {"unit_id": w.ids["u2"], "count": 1}),
     Row("GET",    "/events/<int:event_id>/finalists",                         "404 404 404 404 404 404 200 200 200 200"),
+    Row("POST",   "/events/<int:event_id>/finalists/import",                  "401 403 403 403 403 403 403 403 403 201",
+        body=_office_list(["参赛号", "姓名"], ["003", "选手b1"])),
     Row("GET",    "/events/<int:event_id>/audit",                             "401 403 403 403 403 403 403 403 403 200"),
+    # score sheets: jdg's preliminary sheet of `score`, which has no marks yet (so signing it
+    # and settling a row of it are refused as 409 to those who may)
+    Row("GET",    "/events/<int:event_id>/sheets",                            "401 403 403 403 403 403 200 200 200 200"),
+    Row("GET",    "/events/<int:event_id>/rounds/<round_kind>/sheets/<component_key>/<int:judge_id>",
+                                                                              "401 403 403 403 403 403 403 200 403 200"),
+    Row("POST",   "/events/<int:event_id>/rounds/<round_kind>/sheets/<component_key>/<int:judge_id>/sign",
+                                                                              "401 403 403 403 403 403 403 409 403 403"),
+    Row("POST",   "/events/<int:event_id>/rounds/<round_kind>/sheets/<component_key>/<int:judge_id>/reopen",
+                                                                              "401 403 403 403 403 403 403 403 403 409",
+        body=lambda w: {"reason": "裁判申请更正第 3 行"}),
+    Row("PUT",    "/events/<int:event_id>/rounds/<round_kind>/sheets/<component_key>/<int:judge_id>/second-entry",
+                                                                              "401 403 403 403 403 403 403 403 403 200",
+        body=lambda w: {"required": True}),
+    Row("PUT",    "/events/<int:event_id>/rounds/<round_kind>/sheets/<component_key>/<int:judge_id>/second-entry/<int:contestant_id>",
+                                                                              "401 403 403 403 403 403 403 204 403 204",
+        body=lambda w: {"value": "75.5"}),
+    Row("POST",   "/events/<int:event_id>/rounds/<round_kind>/sheets/<component_key>/<int:judge_id>/settle/<int:contestant_id>",
+                                                                              "401 403 403 403 403 403 403 409 403 409",
+        body=lambda w: {"stands": "first"}),
+    Row("POST",   "/events/<int:event_id>/rounds/<round_kind>/sheets/<component_key>/<int:judge_id>/import",
+                                                                              "401 403 403 403 403 403 403 403 403 201",
+        body=_office_list(["参赛号", "成绩"], ["001", "75"])),
+    Row("PUT",    "/events/<int:event_id>/sign-off",                          "401 403 403 403 403 403 403 403 403 200",
+        body=lambda w: {"required": True}),
     # appeals: the preliminary is not published, so none can be filed (409)
     Row("POST",   "/events/<int:event_id>/rounds/<round_kind>/appeals",       "401 403 403 403 403 403 403 403 403 409",
         body=lambda w: {"contestant_id": w.ids["a1"], "filed_by": "张三", "subject": "理论成绩有误"}),
     Row("POST",   "/appeals/<int:appeal_id>/decision",                        "401 403 403 403 403 403 403 403 403 200",
         body=lambda w: {"outcome": "rejected", "reason": "查无错误"}),
+    Row("GET",    "/events/<int:event_id>/appeals",                           "401 403 403 403 403 403 403 403 403 200"),
+    Row("GET",    "/appeals/<int:appeal_id>",                                 "401 403 403 403 403 403 403 403 403 200"),
     # craftsman class reviews
     Row("POST",   "/cohorts",                                                 "401 403 403 403 403 403 403 403 403 201",
         body=lambda w: {"name": "2022年职工工匠研修班"}),
@@ -302,9 +354,11 @@ API: tuple[Row, ...] = (
     Row("GET",    "/cohorts/<int:cohort_id>/audit",                           "401 403 403 403 403 403 403 403 403 200"),
     # printed documents
     Row("GET",    "/events/<int:event_id>/rounds/<round_kind>/results.pdf",   "404 404 404 404 404 404 200 200 200 200"),
+    Row("GET",    "/events/<int:event_id>/rounds/<round_kind>/results.xlsx",  "404 404 404 404 404 404 200 200 200 200"),
     Row("GET",    "/events/<int:event_id>/rounds/<round_kind>/score-sheets.pdf",
                                                                               "401 403 403 403 403 403 200 200 200 200"),
     Row("GET",    "/events/<int:event_id>/rounds/final/certificates.pdf",     "401 403 403 403 403 403 403 403 403 409"),
+    Row("GET",    "/events/<int:event_id>/rounds/final/replacements.pdf",     "401 403 403 403 403 403 403 403 403 409"),
     Row("GET",    "/events/<int:event_id>/contestants/<int:contestant_id>/certificate.pdf",
                                                                               "401 403 403 403 403 403 403 403 403 409"),
     Row("GET",    "/events/<int:event_id>/certificates",                      "401 403 403 403 403 403 403 403 403 200"),
@@ -397,6 +451,7 @@ PAGES: tuple[Row, ...] = (
 PUBLIC_PAGES = {
     "/",
     "/api/docs",
+    "/favicon.ico",
     "/login",
     "/lang/<code>",
     "/lookup",

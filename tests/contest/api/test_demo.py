@@ -7,15 +7,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from competition.contest.demo import (
-    JUDGE_PASSWORD,
-    ORGANISER_PASSWORD,
-    DemoLogin,
-    database_is_empty,
-    load_demo_contest,
-)
-from competition.contest.services.contests import check_id_number
+from competition.contest.demo import JUDGE_PASSWORD, database_is_empty, load_demo_contest
 from competition.contest.services.results import finalists, round_results, unit_rankings
+from competition.core.demo_logins import ORGANISER_PASSWORD, DemoLogin
+from competition.core.id_numbers import check_id_number
 from competition.extensions import db
 from competition.models import Contest, Contestant, Event, Mark, TieResolution
 from competition.models.contests import FINAL, PRELIMINARY

@@ -226,7 +226,7 @@ def test_malformed_serials_are_unknown(app, client, serial):
 
 
 def test_the_personal_look_up_gets_a_download_by_serial(app, client):
-    from competition.contest.documents.certificates import contestant_certificate
+    from competition.contest.services.certificates import contestant_certificate
     from competition.extensions import db
 
     final = published_final(app, client, publish=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from competition.contest.demo import ORGANISER_PASSWORD
+from competition.core.demo_logins import ORGANISER_PASSWORD
 from tests.support.factories import login
 from tests.support.pdf import page_count
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from weasyprint import HTML
 
-from competition.contest.demo import ORGANISER_PASSWORD
+from competition.core.demo_logins import ORGANISER_PASSWORD
 from competition.pdf import render
 from tests.support.factories import login
 from tests.support.pdf import page_count, page_png

@@ -1,5 +1,5 @@
-"""Every console page asks the same question the API asks (policy.require_organiser), and the
-public pages open a round exactly when the API's results do."""
+"""Every console page asks the same question the API asks (core.roles.require_organiser), and
+the public pages open a round exactly when the API's results do."""
 
 from __future__ import annotations
 

@@ -8,8 +8,8 @@ from datetime import date
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
-from competition.core.access_codes import ALPHABET
 from competition.extensions import db
+from competition.models.access_codes import ALPHABET
 
 
 def test_existing_contestants_and_published_rounds_are_backfilled(app):

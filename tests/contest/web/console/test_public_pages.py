@@ -6,9 +6,8 @@ import re
 
 from sqlalchemy import select
 
-from competition.core import access_codes
 from competition.extensions import db
-from competition.models import Contestant
+from competition.models import Contestant, access_codes
 from tests.contest.web.console.support import contestant_row, scored_preliminary
 from tests.support.pages import Pages, organiser_pages, text_of
 

@@ -1,0 +1,73 @@
+"""The reference rules: what an event or a cohort gets when nobody configures otherwise.
+
+domain.md §1: the final is theory knowledge (理论知识) 30 % and practical operation (技能操作)
+70 %, each out of 100; equal totals are separated by the better practical score; a unit that
+enters the final enters at least 3 people.  domain.md §2: a trial lecture is excellent (优秀)
+from 85, passes (合格) from 60, and is recommended for appointment from pass.
+
+Every number here is a default, not a constant of the software: the organiser may set other
+rules for an event or a cohort.  They are written down once, here, and the API's defaults, the
+console's "reference rules" button, the services and the demo all read them from this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from types import MappingProxyType
+
+from competition.scoring.review import BAND_LABELS, DEFAULT_BANDS
+
+__all__ = [
+    "BAND_LABELS",
+    "DEFAULT_BANDS",
+    "MIN_FINALISTS_PER_UNIT",
+    "PRACTICAL",
+    "REFERENCE_COMPONENTS",
+    "REFERENCE_TIE_BREAKS",
+    "REFERENCE_WEIGHTS",
+    "THEORY",
+    "ComponentRule",
+    "default_tie_breaks",
+]
+
+THEORY = "theory"
+PRACTICAL = "practical"
+
+
+@dataclass(frozen=True)
+class ComponentRule:
+    """One component of an event's rules as set up: key, name, weight (0.30 = 30 %; 0 only
+    breaks ties), the maximum mark, and whether a higher score is better."""
+
+    key: str
+    name: str
+    weight: Decimal
+    max_score: Decimal
+    higher_is_better: bool = True
+
+
+#: The reference final: theory 30 %, practical 70 %, both out of 100.
+REFERENCE_COMPONENTS: tuple[ComponentRule, ...] = (
+    ComponentRule(THEORY, "理论知识", Decimal("0.30"), Decimal("100")),
+    ComponentRule(PRACTICAL, "技能操作", Decimal("0.70"), Decimal("100")),
+)
+#: Component key → weight of the reference rules.
+REFERENCE_WEIGHTS: Mapping[str, Decimal] = MappingProxyType(
+    {c.key: c.weight for c in REFERENCE_COMPONENTS}
+)
+#: Equal totals: the better practical score ranks first.
+REFERENCE_TIE_BREAKS: tuple[str, ...] = (PRACTICAL,)
+#: A unit that enters the final enters at least this many people (不少于3名).
+MIN_FINALISTS_PER_UNIT = 3
+
+
+def default_tie_breaks(component_keys: Iterable[str]) -> tuple[str, ...]:
+    """The reference tie-break chain as far as the given components have its components.
+
+    Why not refuse: an event set up with its own components, and no word about tie-breaks,
+    starts with no tie-break rather than with a chain naming a component it does not have.
+    """
+    keys = set(component_keys)
+    return tuple(key for key in REFERENCE_TIE_BREAKS if key in keys)
