@@ -100,3 +100,14 @@ def int_arg(name: str) -> int | None:
     if not re.fullmatch(r"[0-9]{1,10}", value) or not 0 < int(value) <= MAX_ID:
         raise Invalid(f"{name} 应为正整数", {name: ["应为正整数"]})
     return int(value)
+
+
+def flag_arg(name: str) -> bool:
+    """A yes/no query parameter (`?dry_run=1`): absent means no; anything but 1/0, true/false
+    or yes/no is refused rather than guessed."""
+    value = request.args.get(name, "").strip().lower()
+    if value in ("", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise Invalid(f"{name} 应为 1 或 0", {name: ["应为 1 或 0"]})

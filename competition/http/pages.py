@@ -4,6 +4,7 @@ too), the JSON endpoints of a page's script, and a service's refusal shown on a 
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -17,6 +18,7 @@ from competition.core.roles import require_organiser
 from competition.extensions import db, login_manager
 from competition.http.blueprints import web as bp
 from competition.models import User
+from competition.scoring.values import plain
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -153,3 +155,10 @@ def _helpers() -> dict[str, Any]:
     # when the catalog knows them, and escaped like any text. The templates' own `_()` marks
     # its result safe, so it must only ever see literal strings.
     return {"translate": _}
+
+
+@bp.app_template_filter("plain_number")
+def _plain_number(value: Any) -> str:
+    """A maximum, weight, band or bin edge as people write it (100, 7.5, 85), from a Decimal
+    or the decimal string a cohort's bands are stored as; the rule is `scoring.values.plain`."""
+    return plain(value if isinstance(value, Decimal | int) else Decimal(str(value)))

@@ -38,5 +38,6 @@ def _disposition(download: Download) -> str:
 
 
 def pdf_response(body: bytes, filename: str, private: bool = True) -> Response:
-    """A PDF made by the API alone (one certificate): `download_response` of it."""
+    """One PDF made on its own (a certificate, by the API or by its serial): `download_response`
+    of it."""
     return download_response(Download(body, filename, PDF, private))

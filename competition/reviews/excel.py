@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 
 from competition.core import audit
+from competition.core.downloads import XLSX
 from competition.core.errors import AppError, Conflict, Invalid
 from competition.core.spreadsheets import write_cell, xlsx_problem
 from competition.extensions import db
@@ -38,7 +39,7 @@ MAX_UNPACKED_BYTES = 32 * 1024 * 1024
 #: Trainee rows in one file; a class has dozens, so thousands are a wrong file.
 MAX_IMPORT_ROWS = 1000
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MIME = XLSX
 
 #: Column headings the import understands (the first non-empty row of the first sheet).
 HEADINGS = {

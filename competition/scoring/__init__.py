@@ -61,6 +61,7 @@ from competition.scoring.values import (
     display,
     mark_value_problem,
     places_message,
+    weights_problem,
 )
 
 __all__ = [
@@ -110,4 +111,5 @@ __all__ = [
     "select_finalists",
     "tie_at_cut",
     "weighted_total",
+    "weights_problem",
 ]

@@ -71,3 +71,18 @@ def default_tie_breaks(component_keys: Iterable[str]) -> tuple[str, ...]:
     """
     keys = set(component_keys)
     return tuple(key for key in REFERENCE_TIE_BREAKS if key in keys)
+
+
+def describe_reference_rules() -> str:
+    """The reference rules in English words, for the API's description of an event's defaults
+    (`theory 0.30, practical 0.70, tie-breaks [practical]`), so the document cannot drift from
+    the rules it describes."""
+    weights = ", ".join(f"{c.key} {c.weight}" for c in REFERENCE_COMPONENTS)
+    return f"{weights}, tie-breaks [{', '.join(REFERENCE_TIE_BREAKS)}]"
+
+
+def describe_default_bands() -> str:
+    """The default bands in English words (`excellent ≥ 85, pass ≥ 60, recommended for
+    appointment from pass`), for the API's description of a new cohort."""
+    bands = ", ".join(f"{band.key} ≥ {band.minimum}" for band in DEFAULT_BANDS.bands)
+    return f"{bands}, recommended for appointment from {DEFAULT_BANDS.recommend_from}"

@@ -16,6 +16,7 @@ The messages are Chinese, as the API answers; the pages translate them through t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
@@ -34,6 +35,7 @@ __all__ = [
     "mark_value_problem",
     "places_message",
     "plain",
+    "weights_problem",
 ]
 
 #: No mark is below this.
@@ -134,3 +136,20 @@ def display(value: Decimal | int, places: int = 2) -> str:
     """A score as it is shown and printed: rounded half-up to ``places``, exactly ``places``
     decimals, plain digits (83.345 → "83.35", 90 → "90.00")."""
     return f"{round_half_up(to_decimal(value), places):f}"
+
+
+def weights_problem(weights: Iterable[Decimal | int]) -> str | None:
+    """What is wrong with an event's component weights, or None.
+
+    A total is Σ weight × score over the weighted components (weight 0 is a measure such as
+    the time taken, kept for tie-breaks only), so the weights must add up to exactly 1: with
+    0.3 + 0.7 a full marks total is a full score, and nothing is scaled afterwards. Exact
+    Decimal arithmetic; the message names the sum as it is (0.90, 1.05)."""
+    positive = [to_decimal(weight, "weight") for weight in weights]
+    positive = [weight for weight in positive if weight > 0]
+    if not positive:
+        return "至少需要一个权重大于 0 的评分项"
+    total = sum(positive, Decimal(0))
+    if total != 1:
+        return f"各评分项权重之和须为 1，现为 {total}"
+    return None

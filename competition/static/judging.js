@@ -26,14 +26,14 @@
   var tokenMeta = document.querySelector('meta[name="csrf-token"]');
   var token = tokenMeta ? tokenMeta.getAttribute("content") : "";
   var texts = table.dataset;
-  /* {minimum, maximum, places, range, places_message, not_number}: see the comment above. */
+  /* {minimum, maximum, places, range, places_message, not_number, absence_words, absence}:
+   * see the comment above. */
   var rule = JSON.parse(texts.rule);
   var minimum = Number(rule.minimum);
   var maximum = Number(rule.maximum);
   var counter = document.getElementById("empty-count");
   var inputs = Array.prototype.slice.call(table.querySelectorAll("input.mark"));
   var NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-  var ABSENCE = /^(缺考|缺席|弃权|退赛)$/;
 
   /* As the server's normalisation (competition/normalise.py decimal_text): an input method in
    * full-width mode types "８６．５" or "86。5" for 86.5. */
@@ -63,8 +63,8 @@
 
   /* What the server would refuse for certain, in its words; null when it may be right. */
   function precheck(typed) {
-    if (ABSENCE.test(typed)) {
-      return texts.absence;
+    if (rule.absence_words.indexOf(typed) >= 0) {
+      return rule.absence;
     }
     if (!NUMBER.test(typed)) {
       return rule.not_number;

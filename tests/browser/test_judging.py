@@ -87,6 +87,12 @@ def test_a_judge_fills_a_sheet_by_keyboard_on_a_phone(app, client, live_server, 
     expect(refused.locator("input")).to_have_value("95.00")
     _type_and_enter(phone, "7a")
     expect(_row(phone, "107").locator(".state")).to_have_text("应为数字")
+    phone.keyboard.press("Control+A")
+    _type_and_enter(phone, "缺考")  # an absence is recorded apart, in the field's own words
+    expect(_row(phone, "107").locator(".state")).to_have_text(
+        "缺考、弃权不作为分数录入：请由裁判长或组委会登记缺考/弃权，此处留空"
+    )
+    phone.keyboard.press("Control+A")
     _type_and_enter(phone, "78")
     _type_and_enter(phone, "90.25")
     expect(_row(phone, "110").locator(".state")).to_have_text("已保存")

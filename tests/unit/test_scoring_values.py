@@ -35,6 +35,7 @@ from competition.scoring import (
     select_finalists,
     tie_at_cut,
     weighted_total,
+    weights_problem,
 )
 from competition.scoring.values import PLACES, RANGE, has_places, plain
 
@@ -277,3 +278,36 @@ def test_the_tie_at_the_cut_is_what_blocks_the_recommendation(totals, count) -> 
 def test_a_finalist_error_carries_its_one_wording(error: FinalistError, message: str) -> None:
     assert error.message == str(error) == message
     assert error.template % error.params == message
+
+
+# ---------------------------------------------------------------- the weights add up to 1
+
+
+def test_the_reference_weights_are_accepted_and_a_short_sum_is_named() -> None:
+    assert weights_problem(c.weight for c in defaults.REFERENCE_COMPONENTS) is None
+    # domain.md: 30% theory + 70% practical; 0.2 + 0.7 is 0.9, named as it is.
+    assert (
+        weights_problem([Decimal("0.20"), Decimal("0.70")]) == "各评分项权重之和须为 1，现为 0.90"
+    )
+    # A measure (weight 0, e.g. the time taken) counts for nothing; only measures is refused.
+    assert weights_problem([Decimal("0.3"), Decimal("0.7"), Decimal(0)]) is None
+    assert weights_problem([Decimal(0)]) == "至少需要一个权重大于 0 的评分项"
+    assert weights_problem([]) == "至少需要一个权重大于 0 的评分项"
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=6),
+    st.integers(min_value=0, max_value=3),
+)
+def test_weights_are_accepted_exactly_when_the_positive_ones_sum_to_one(
+    parts: list[int], zeros: int
+) -> None:
+    weights = [Decimal(part) / 10_000 for part in parts] + [Decimal(0)] * zeros
+    total = sum((w for w in weights if w > 0), Decimal(0))
+    problem = weights_problem(weights)
+    if total == 0:
+        assert problem == "至少需要一个权重大于 0 的评分项"
+    elif total == 1:
+        assert problem is None
+    else:
+        assert problem == f"各评分项权重之和须为 1，现为 {total}"

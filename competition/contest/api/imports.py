@@ -33,15 +33,17 @@ from competition.contest.services import imports_judges as judges_import
 from competition.contest.services import imports_marks as marks_import
 from competition.contest.services import judging as judging_service
 from competition.core import roles
+from competition.core.downloads import XLSX
 from competition.core.errors import Invalid
 from competition.core.import_tables import Note
 from competition.extensions import db
 from competition.http.api import require_user, respond
 from competition.http.blueprints import api as bp
+from competition.http.loading import flag_arg
 from competition.http.openapi import operation
 from competition.models import Event, User
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MIME = XLSX
 # A file sent as the body itself has no name: its content type says how to read it.
 _BODY_NAMES = {
     XLSX_MIME: "upload.xlsx",
@@ -83,15 +85,6 @@ def _document(preview: type[schemas.BaseSchema]) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- the request
-def _flag(name: str) -> bool:
-    value = request.args.get(name, "").strip().lower()
-    if value in ("", "0", "false", "no"):
-        return False
-    if value in ("1", "true", "yes"):
-        return True
-    raise Invalid(f"{name} 应为 1 或 0", {name: ["应为 1 或 0"]})
-
-
 def _upload() -> tuple[bytes, str]:
     """The file and the name it is read by: a multipart upload's own name, or the one its
     content type gives a body sent as it is."""
@@ -168,7 +161,7 @@ def _stored(response: Response) -> Response:
 )
 def import_contestants(event_id: int) -> Response:
     user, event = _organisers_event(event_id)
-    dry_run, create_units = _flag("dry_run"), _flag("create_units")
+    dry_run, create_units = flag_arg("dry_run"), flag_arg("create_units")
     data, filename = _upload()
     checked = contestants_import.preview(event, data, filename, create_units)
     if dry_run:
@@ -214,7 +207,7 @@ def import_contestants(event_id: int) -> Response:
 )
 def import_judges(event_id: int) -> Response:
     user, event = _organisers_event(event_id)
-    dry_run = _flag("dry_run")
+    dry_run = flag_arg("dry_run")
     data, filename = _upload()
     checked = judges_import.preview(event, data, filename)
     if dry_run:
@@ -264,7 +257,7 @@ def _unit_problems(unit: finalists_import.UnitList) -> list[str]:
 )
 def import_finalists(event_id: int) -> Response:
     user, event = _organisers_event(event_id)
-    dry_run = _flag("dry_run")
+    dry_run = flag_arg("dry_run")
     data, filename = _upload()
     checked = finalists_import.preview(event, data, filename)
     if dry_run:
@@ -320,7 +313,7 @@ def import_marks(event_id: int, round_kind: str, component_key: str, judge_id: i
     round_ = contest_service.get_round(event, round_kind)
     judging_service.sheet_ref(event, round_, component_key, judge_id)  # 404 for no such sheet
     roles.require_organiser(user)
-    dry_run = _flag("dry_run")
+    dry_run = flag_arg("dry_run")
     data, filename = _upload()
     checked = marks_import.preview(event, round_.kind, component_key, judge_id, data, filename)
     counts = {

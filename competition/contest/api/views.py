@@ -36,6 +36,7 @@ from competition.http.loading import if_match_tags, if_none_match_any, int_arg, 
 from competition.http.openapi import build_spec, list_of, operation, undocumented
 from competition.http.schemas import AuditEntryOut
 from competition.models import AuditEntry, Contest, Contestant, JudgeAssignment, Role
+from competition.scoring import defaults
 
 
 def _commit() -> None:
@@ -265,8 +266,8 @@ def list_units(contest_id: int) -> Response:
     status=201,
     errors=(400, 401, 403, 404, 409, 422),
     description="Weights of the weighted components must add up to 1; a component "
-    "of weight 0 only breaks ties. Defaults are the reference rules: theory 0.30, "
-    "practical 0.70, tie-breaks [practical].",
+    "of weight 0 only breaks ties. Defaults are the reference rules: "
+    f"{defaults.describe_reference_rules()}.",
 )
 def create_event(contest_id: int) -> Response:
     user = require_user()

@@ -22,8 +22,10 @@ from datetime import datetime
 
 from flask import current_app, has_request_context, request
 
-from competition.contest.documents.letterhead import contest_title, issuers
+from competition.contest.documents.letterhead import issuers
 from competition.contest.services import certificates as certificate_service
+from competition.contest.wording import contest_title
+from competition.core.clock import zone_name
 from competition.models import Certificate, Contest, Event, User
 from competition.models.contests import DEFAULT_ACCENT_COLOUR, DEFAULT_PRIMARY_COLOUR
 from competition.pdf.formatting import chinese_date, local_date, place_text
@@ -87,14 +89,10 @@ class CertificateView:
     qr: str
 
 
-def _timezone() -> str:
-    return str(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
-
-
 def _view(certificate: Certificate, event: Event, base_url: str) -> CertificateView:
     contest = event.contest
     url = verification_url(certificate.serial, base_url)
-    tz = _timezone()
+    tz = zone_name()
     reissued = (
         chinese_date(local_date(certificate.reissued_at, tz))
         if certificate.reissued_at is not None
@@ -237,7 +235,7 @@ def verify(serial_text: str) -> Verification | None:
     if certificate is None:
         return None
     event = certificate.event
-    tz = _timezone()
+    tz = zone_name()
 
     def day(moment: datetime | None) -> str | None:
         return None if moment is None else chinese_date(local_date(moment, tz))

@@ -10,13 +10,6 @@ from __future__ import annotations
 from competition.models import Contest
 
 
-def contest_title(contest: Contest) -> str:
-    """The contest's name with its edition, unless the name already says it."""
-    if contest.edition and contest.edition not in contest.name:
-        return contest.edition + contest.name
-    return contest.name
-
-
 def issuers(contest: Contest) -> tuple[str, ...]:
     """The host first, then each co-host in the order the organiser listed them (separated by
     、 or a comma, full- or half-width)."""

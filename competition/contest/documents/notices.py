@@ -19,15 +19,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import select
 
 from competition import scoring
-from competition.contest.documents.letterhead import contest_title, issuers
+from competition.contest.documents.letterhead import issuers
 from competition.contest.services import publication
 from competition.contest.services.absences import status_text
 from competition.contest.services.results import AbsentEntry, RoundResults, unit_rankings
 from competition.contest.services.tiers import awards_for
+from competition.contest.wording import contest_title
+from competition.core.clock import zone_name
 from competition.extensions import db
 from competition.models import Appeal, AuditEntry, Component, Event, Mark, Round, Unit
 from competition.models.contests import FINAL, PRELIMINARY
@@ -125,10 +126,6 @@ class _Scope:
     members: frozenset[int]
 
 
-def _timezone() -> str:
-    return str(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
-
-
 def _scopes(results: RoundResults, identities: bool) -> list[_Scope]:
     """The sections: in the preliminary each unit in the order they were registered (or the
     one unit asked for), else the round as ranked."""
@@ -161,7 +158,7 @@ def build_notice(results: RoundResults, identities: bool, unit: Unit | None = No
     shows contest numbers only, as the results JSON does."""
     event: Event = results.event
     round_: Round = results.round
-    tz = _timezone()
+    tz = zone_name()
     components = list(event.components)
     names = {c.key: c.name for c in components}
     awards = awards_for(event, results.ranking) if round_.kind == FINAL else None
@@ -299,7 +296,7 @@ def _corrections(results: RoundResults, identities: bool) -> list[tuple[int, str
             changes[int(appeal_id)].append(entry)
 
     components = list(results.event.components)
-    tz = _timezone()
+    tz = zone_name()
     notes: list[tuple[int, str]] = []
     for appeal in reversed(appeals):  # newest first: undo each in turn
         cid = appeal.contestant_id

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from competition.contest.documents.letterhead import contest_title
 from competition.contest.documents.notices import ROUND_NAMES
 from competition.contest.services.results import entrants
+from competition.contest.wording import contest_title
 from competition.core.errors import Conflict
 from competition.extensions import db
 from competition.models import Component, Event, JudgeAssignment, Round

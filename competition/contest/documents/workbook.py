@@ -13,20 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from competition.contest.services.results import RoundResults, unit_rankings
+from competition.contest.wording import absence_text, round_label
 from competition.core.i18n import _
 from competition.core.spreadsheets import Sheet, Value, write_xlsx
 from competition.models import Unit
-from competition.models.contests import FINAL, PRELIMINARY
+from competition.models.contests import PRELIMINARY
 from competition.pdf.formatting import measured_value, place_notes
 from competition.scoring.ranking import RankedEntry
-
-
-def _round_name(kind: str) -> str:
-    return {PRELIMINARY: _("初赛"), FINAL: _("决赛")}.get(kind, kind)
-
-
-def _absence_text(status: str) -> str:
-    return _("弃权") if status == "withdrawn" else _("缺考")
 
 
 def results_workbook(results: RoundResults, identities: bool, unit: Unit | None = None) -> bytes:
@@ -69,7 +62,7 @@ def results_workbook(results: RoundResults, identities: bool, unit: Unit | None 
     def absent_rows(unit_id: int | None) -> list[list[Value]]:
         return [
             [
-                _absence_text(a.status),
+                absence_text(a.status),
                 a.entrant.number,
                 *who(a.contestant_id),
                 *[None for _c in weighted],
@@ -83,7 +76,7 @@ def results_workbook(results: RoundResults, identities: bool, unit: Unit | None 
     notes = place_notes(event, results.ranking)
     widths = (6, 10, 14, 36, *([12] * len(weighted)), 10, 18)
     rows = [*(ranked_row(e, notes) for e in results.ranking.ranked), *absent_rows(None)]
-    sheets = [Sheet(title=_round_name(round_.kind), header=header, rows=rows, widths=widths)]
+    sheets = [Sheet(title=round_label(round_.kind), header=header, rows=rows, widths=widths)]
     if round_.kind == PRELIMINARY and unit is None:
         units = sorted(event.contest.units, key=lambda u: u.id)
         places = {u.id: n for n, u in enumerate(units, 1)}

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from competition import scoring
 from competition.core import audit, normalise
 from competition.core.errors import Conflict, Invalid, NotFound
 from competition.core.id_numbers import check_id_number
@@ -100,12 +101,9 @@ def validate_event_rules(
     duplicates = sorted({k for k in keys if keys.count(k) > 1})
     if duplicates:
         errors.setdefault("components", []).append("评分项代码重复：" + "、".join(duplicates))
-    weighted = [c for c in components if c.weight > 0]
-    if not weighted:
-        errors.setdefault("components", []).append("至少需要一个权重大于 0 的评分项")
-    elif sum((c.weight for c in weighted), Decimal(0)) != Decimal(1):
-        total = sum((c.weight for c in weighted), Decimal(0))
-        errors.setdefault("components", []).append(f"各评分项权重之和须为 1，现为 {total}")
+    weights = scoring.weights_problem(c.weight for c in components)
+    if weights:
+        errors.setdefault("components", []).append(weights)
     unknown = [k for k in tie_breaks if k not in keys]
     if unknown:
         errors.setdefault("tie_breaks", []).append("未知的评分项：" + "、".join(unknown))

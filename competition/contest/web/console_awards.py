@@ -16,12 +16,12 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from competition.contest.documents.letterhead import contest_title
 from competition.contest.services import awards as award_service
 from competition.contest.services import certificates as certificate_service
 from competition.contest.services import tiers as tier_service
 from competition.contest.services.results import round_results
 from competition.contest.web.console_common import event_or_404
+from competition.contest.wording import contest_title
 from competition.core import normalise
 from competition.core.errors import AppError, Invalid
 from competition.core.i18n import _

@@ -8,15 +8,8 @@ from typing import Any
 
 from competition.contest.services import contests as contest_service
 from competition.contest.services import publication
-from competition.contest.web.presenting import (
-    absence_text,
-    contest_title,
-    decided_by_text,
-    finalist_problem_text,
-    plain_number,
-    round_label,
-    short_name,
-)
+from competition.contest.web.presenting import decided_by_text, finalist_problem_text, short_name
+from competition.contest.wording import absence_text, contest_title, round_label
 from competition.core import clock
 from competition.core.errors import NotFound
 from competition.core.i18n import _
@@ -56,8 +49,3 @@ def _helpers() -> dict[str, Any]:
         "notice_status": publication.notice_status,
         "local_date": clock.local_date,
     }
-
-
-@bp.app_template_filter("plain_number")
-def _plain_number(value: Any) -> str:
-    return plain_number(value)

@@ -31,6 +31,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from competition.contest.services import imports as import_service
 from competition.contest.web.console_common import event_or_404
 from competition.core import roles
+from competition.core.downloads import XLSX
 from competition.core.errors import HTTP_CODES, AppError, error_page
 from competition.core.i18n import _, lazy_gettext
 from competition.core.spreadsheets import Sheet, write_xlsx
@@ -69,7 +70,7 @@ def xlsx_download(sheet: Sheet, filename: str) -> Response:
     """A template workbook as a download."""
     return Response(
         write_xlsx([sheet]),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mimetype=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

@@ -21,7 +21,7 @@ from competition.contest.web.console_import import (
     stashed_upload,
     xlsx_download,
 )
-from competition.contest.web.presenting import round_label
+from competition.contest.wording import round_label
 from competition.core.errors import AppError
 from competition.core.i18n import _, lazy_gettext
 from competition.core.spreadsheets import Sheet

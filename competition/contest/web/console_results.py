@@ -17,12 +17,8 @@ from competition.contest.services import publication
 from competition.contest.services import recommendation as recommendation_service
 from competition.contest.services import results as result_service
 from competition.contest.web.console_common import event_or_404, round_or_404
-from competition.contest.web.presenting import (
-    absence_text,
-    highest_total,
-    histogram,
-    round_label,
-)
+from competition.contest.web.presenting import highest_total, histogram
+from competition.contest.wording import absence_text, round_label
 from competition.core.errors import AppError, Invalid
 from competition.core.i18n import _
 from competition.extensions import db

@@ -32,6 +32,7 @@ from competition.contest.services import marks as mark_service
 from competition.core import roles
 from competition.core.errors import Conflict, Invalid, NotFound
 from competition.core.i18n import _, lazy_gettext
+from competition.core.normalise import ABSENCE_WORDS
 from competition.extensions import db
 from competition.http.blueprints import web as bp
 from competition.http.fields import DecimalValue, format_decimal
@@ -63,14 +64,8 @@ def page_context() -> dict[str, Any]:
         "round_labels": ROUND_LABELS,
         "row_labels": ROW_LABELS,
         "judge_name": _judge_name,
-        "plain_number": _plain_number,
         "score": format_decimal,
     }
-
-
-def _plain_number(value: Decimal) -> str:
-    """A maximum as people write it: 100, 600, 2.5."""
-    return f"{value.normalize():f}"
 
 
 def _judge_name(user: User) -> str:
@@ -106,13 +101,16 @@ def _own_sheet(event_id: int, round_kind: str, component_key: str) -> judging_se
     return judging_service.sheet_ref(event, round_, component_key, user.id)
 
 
-def _checks(component: Component) -> dict[str, str | int]:
+def _checks(component: Component) -> dict[str, Any]:
     """What the sheet's script may refuse before asking the server, in the server's words: the
     mark value rule as the services apply it (limits, places and their messages, from
     `scoring.MarkValueRule`), and the API's word for text that is no number."""
     return {
         **mark_service.value_rule(component).for_script(),
         "not_number": DecimalValue.default_error_messages["invalid"],
+        # A word for an absence typed where a mark goes is refused in the field's words.
+        "absence_words": sorted(ABSENCE_WORDS),
+        "absence": _(DecimalValue.default_error_messages["absence"]),
     }
 
 

@@ -17,7 +17,7 @@ from competition.contest.services import absences as absence_service
 from competition.contest.services import contests as contest_service
 from competition.contest.services import results as result_service
 from competition.contest.web.judging import page_context
-from competition.contest.web.presenting import absence_text
+from competition.contest.wording import absence_text
 from competition.core.errors import AppError, Forbidden, Invalid
 from competition.core.i18n import _
 from competition.extensions import db

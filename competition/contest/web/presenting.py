@@ -13,33 +13,16 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from competition import scoring
 from competition.core.i18n import _
-from competition.models import Contest, Event
-from competition.models.contests import FINAL, PRELIMINARY
+from competition.models import Event
 from competition.scoring import FinalistError
 from competition.scoring.ranking import RESOLUTION
 
 _BRACKETS = re.compile(r"[（(].*?[)）]")
 
 
-def contest_title(contest: Contest) -> str:
-    """Edition and name (第五届 + 职工职业技能竞赛), unless the name already says the edition."""
-    if contest.edition and contest.edition not in contest.name:
-        return contest.edition + contest.name
-    return contest.name
-
-
-def round_label(kind: str) -> str:
-    return {PRELIMINARY: _("初赛"), FINAL: _("决赛")}.get(kind, kind)
-
-
 def short_name(name: str) -> str:
     """A component's name without its unit in brackets: 操作用时(分钟) → 操作用时."""
     return _BRACKETS.sub("", name).strip() or name
-
-
-def absence_text(status: str) -> str:
-    """缺考 or 弃权: what a page prints where an absent contestant's score would be."""
-    return _("弃权") if status == "withdrawn" else _("缺考")
 
 
 def decided_by_text(event: Event, decided_by: str | None) -> str:
@@ -128,8 +111,3 @@ def _steps() -> Iterator[Decimal]:
         for mantissa in (1, 2, 5):
             yield scale * mantissa
         scale *= 10
-
-
-def plain_number(value: Decimal) -> str:
-    """A bin edge without trailing zeros or an exponent: 100, 7.5."""
-    return f"{value.normalize():f}"

@@ -10,11 +10,12 @@ shows nothing the verification page does not.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template
+from flask import Blueprint, abort, render_template
 from flask.wrappers import Response
 
 from competition.contest.documents import certificates as certificate_docs
 from competition.contest.services import certificates as certificate_service
+from competition.http.responses import pdf_response
 
 bp = Blueprint("documents_web", __name__)
 
@@ -31,8 +32,5 @@ def certificate_pdf(serial: str) -> Response:
     found = certificate_service.find_certificate(serial)
     if found is None or found.revoked or found.superseded:
         abort(404)
-    response = make_response(certificate_docs.certificate_pdf_by_serial(found))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="certificate-{found.serial}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    body = certificate_docs.certificate_pdf_by_serial(found)
+    return pdf_response(body, f"certificate-{found.serial}.pdf")

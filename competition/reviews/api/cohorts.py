@@ -19,13 +19,14 @@ from competition.core.errors import Conflict, Invalid, NotFound
 from competition.extensions import db
 from competition.http.api import require_user, respond
 from competition.http.blueprints import api as bp
-from competition.http.loading import load
+from competition.http.loading import flag_arg, load
 from competition.http.openapi import operation
 from competition.http.responses import download_response
 from competition.http.schemas import AuditEntryOut
 from competition.models import Cohort, CohortExpert, Role, Trainee
 from competition.reviews import downloads, excel, policy, schemas
 from competition.reviews import services as service
+from competition.scoring import defaults
 
 
 def _commit() -> None:
@@ -52,8 +53,8 @@ _WRITE_ERRORS = (400, 401, 403, 404, 409, 422)
     response=schemas.CohortOut,
     status=201,
     errors=(400, 401, 403, 409, 422),
-    description="A new cohort has the usual bands (excellent ≥ 85, pass ≥ 60, "
-    "recommended for appointment from pass) and no rubric.",
+    description=f"A new cohort has the usual bands ({defaults.describe_default_bands()}) "
+    "and no rubric.",
 )
 def create_cohort() -> Response:
     roles.require_organiser(require_user())
@@ -207,15 +208,6 @@ def list_trainees(cohort_id: int) -> Response:
     return jsonify({"trainees": schemas.TraineeOut(many=True).dump(people)})
 
 
-def _flag(name: str) -> bool:
-    value = request.args.get(name, "").strip().lower()
-    if value in ("", "0", "false", "no"):
-        return False
-    if value in ("1", "true", "yes"):
-        return True
-    raise Invalid(f"{name} 应为 1 或 0", {name: ["应为 1 或 0"]})
-
-
 @bp.post("/cohorts/<int:cohort_id>/trainees/import")
 @operation(
     "从 Excel 导入学员 (organiser)",
@@ -258,7 +250,7 @@ def import_trainees(cohort_id: int) -> Response:
     user = require_user()
     cohort = service.get_cohort(cohort_id)
     roles.require_organiser(user)
-    dry_run = _flag("dry_run")
+    dry_run = flag_arg("dry_run")
     upload = request.files.get("file")
     if upload is None:
         raise Invalid("请以 multipart/form-data 上传 Excel 文件（字段名 file）", {"file": ["必填"]})

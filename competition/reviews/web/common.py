@@ -8,7 +8,6 @@ Nothing here decides a rule: scores, bands and recommendations come from
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from competition.core import clock
@@ -46,13 +45,6 @@ def fix_marked() -> str:
     """The headline of a form sent back for bad values (422 naming fields): the fields' own
     messages stand next to the inputs (`competition.http.pages.show_refusal`)."""
     return _("请改正标出的问题；没有保存任何内容。")
-
-
-@bp.app_template_filter("plain_decimal")
-def _plain_decimal(value: Any) -> str:
-    """A weight or a band's minimum as people write it (85, 7.5), from a Decimal or the
-    decimal string a cohort's bands are stored as."""
-    return f"{Decimal(str(value)).normalize():f}"
 
 
 @bp.app_template_filter("local_minute")

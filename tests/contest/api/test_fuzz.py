@@ -37,6 +37,9 @@ from competition.http.fields import DECIMAL_PATTERN, DecimalValue
 from tests.reviews.helpers import SHORTCOMINGS, SUGGESTIONS
 from tests.support.factories import build_world, judge, login, make_user, mark
 
+# Every documented operation, fuzzed from its schema: minutes, not seconds.
+pytestmark = pytest.mark.slow
+
 # 50 examples an operation keep `make test` quick; a longer hunt: COMPETITION_FUZZ_EXAMPLES=1000.
 EXAMPLES = int(os.environ.get("COMPETITION_FUZZ_EXAMPLES", "50"))
 CONFIG = schemathesis.Config.from_dict(

@@ -31,6 +31,7 @@ def test_weasyprint_still_takes_its_stylesheet_from_the_hook():
     assert "li::marker" in css and "td, th { padding: 1px }" in css
 
 
+@pytest.mark.slow  # renders every kind of document twice and compares the pictures
 def test_documents_look_the_same_with_the_trimmed_stylesheet(app, client, runner, monkeypatch):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         pytest.skip("the drawing does not depend on the database")
