@@ -73,7 +73,7 @@ def require_marking(user: User, event: Event, round_: Round, contestant: Contest
 def absence_unit(user: User | None, event: Event, round_: Round) -> int | object | None:
     """Whose absences (缺考/弃权) this user records on the pages: `NOT_ASSIGNED` for nobody;
     None for everyone of the round (an organiser, the event's chief judge); a unit's id for a
-    unit committee's chief, in that unit's preliminary. The API leaves it to organisers."""
+    unit committee's chief, in that unit's preliminary. The pages and the API alike."""
     if is_organiser(user):
         return None
     assignment = judge_assignment(user, event)

@@ -641,7 +641,7 @@ def resolve_tie(event_id: int, round_kind: str) -> Response:
 
 @bp.put("/events/<int:event_id>/rounds/<round_kind>/absences/<int:contestant_id>")
 @operation(
-    "登记缺考或弃权 (organiser)",
+    "登记缺考或弃权 (organiser, chief judge)",
     tag="results",
     auth="required",
     request=schemas.AbsenceIn,
@@ -650,14 +650,15 @@ def resolve_tie(event_id: int, round_kind: str) -> Response:
     description="缺考 (absent) or 弃权 (withdrawn), with a reason: the contestant is then in "
     "neither `ranking` nor `incomplete` of the round's results but in `absent`, and "
     "does not block publication. Sending it again changes it; 409 once the round is "
-    "published.",
+    "published. As on the pages, the event's chief judge may record them too, and a unit "
+    "committee's chief those of their own unit in its preliminary.",
 )
 def record_absence(event_id: int, round_kind: str, contestant_id: int) -> Response:
     user = require_user()
     event = contest_service.get_event(event_id)
     round_ = contest_service.get_round(event, round_kind)
     contestant = contest_service.get_contestant(event, contestant_id)
-    roles.require_organiser(user)
+    policy.require_absence_recording(user, event, round_, contestant)
     data = load(schemas.AbsenceIn())
     absence = absence_service.record_absence(
         event, round_, contestant, data["status"], data["reason"], user
@@ -668,7 +669,7 @@ def record_absence(event_id: int, round_kind: str, contestant_id: int) -> Respon
 
 @bp.delete("/events/<int:event_id>/rounds/<round_kind>/absences/<int:contestant_id>")
 @operation(
-    "撤销缺考或弃权 (organiser)",
+    "撤销缺考或弃权 (organiser, chief judge)",
     tag="results",
     auth="required",
     status=204,
@@ -679,7 +680,7 @@ def undo_absence(event_id: int, round_kind: str, contestant_id: int) -> tuple[st
     event = contest_service.get_event(event_id)
     round_ = contest_service.get_round(event, round_kind)
     contestant = contest_service.get_contestant(event, contestant_id)
-    roles.require_organiser(user)
+    policy.require_absence_recording(user, event, round_, contestant)
     absence_service.undo_absence(event, round_, contestant, user)
     _commit()
     return "", 204

@@ -155,3 +155,36 @@ def test_names_numbers_and_units_are_stored_normalised(app, client):
     _, committee = judge(app, client, org, event_id, "committee")
     body = mark(committee, event_id, "preliminary", padded["id"], "theory", "８６．５")
     assert body["value"] == "86.50"
+
+
+def test_chief_judges_record_absences_through_the_api_as_on_the_pages(app, client):
+    """A program can do what a chief judge does on the absences page (issue #19): the event's
+    chief for everyone, a unit committee's chief for their own unit's preliminary only; an
+    ordinary judge and the chief of another event for nobody."""
+    world = build_world(app, client, per_unit=(3, 3))
+    org, event_id = world.org, world.event_id
+    own, other = world.units
+    first, second = world.contestants[own][0], world.contestants[other][0]
+    _, chief = judge(app, client, org, event_id, "chief", chief=True)
+    _, unit_chief = judge(app, client, org, event_id, "unitchief", unit_id=own, chief=True)
+    _, plain = judge(app, client, org, event_id, "plain")
+    elsewhere = org.post(f"/contests/{world.contest_id}/events", {"name": "车工"})
+    _, stranger = judge(app, client, org, elsewhere["id"], "stranger", chief=True)
+
+    body = chief.put(_path(event_id, second), {"status": "absent", "reason": "未到场"})
+    assert body == {"contestant_id": second, "status": "absent", "reason": "未到场"}
+    unit_chief.put(_path(event_id, first), {"status": "withdrawn", "reason": "书面申请"})
+    refused = unit_chief.put(_path(event_id, second), {"status": "absent", "reason": "x"}, 403)
+    assert refused["error"]["message"] == "只能登记本单位选手的缺考、弃权"
+    for outsider in (plain, stranger):
+        refused = outsider.put(_path(event_id, first), {"status": "absent", "reason": "x"}, 403)
+        assert refused["error"]["message"] == "只有裁判长或组委会可以登记缺考、弃权"
+        outsider.call("DELETE", _path(event_id, second), status=403)
+
+    results = org.get(f"/events/{event_id}/rounds/preliminary/results")
+    assert [(a["contestant_id"], a["status"]) for a in results["absent"]] == sorted(
+        [(first, "withdrawn"), (second, "absent")]
+    )
+    unit_chief.call("DELETE", _path(event_id, first), status=204)
+    chief.call("DELETE", _path(event_id, second), status=204)
+    assert org.get(f"/events/{event_id}/rounds/preliminary/results")["absent"] == []

@@ -277,10 +277,10 @@ API: tuple[Row, ...] = (
     Row("POST",   "/events/<int:event_id>/rounds/<round_kind>/publish",       "401 403 403 403 403 403 403 403 403 200",
         prepare=_publishable),
     Row("PUT",    "/events/<int:event_id>/rounds/<round_kind>/absences/<int:contestant_id>",
-                                                                              "401 403 403 403 403 403 403 403 403 200",
+                                                                              "401 403 403 403 403 403 403 200 403 200",
         body=lambda w: {"status": "absent", "reason": "理论考试未到场"}),
     Row("DELETE", "/events/<int:event_id>/rounds/<round_kind>/absences/<int:contestant_id>",
-                                                                              "401 403 403 403 403 403 403 403 403 204",
+                                                                              "401 403 403 403 403 403 403 204 403 204",
         prepare=_absent),
     Row("POST",   "/events/<int:event_id>/finalists",                         "401 403 403 403 403 403 403 403 403 201",
         body=lambda w: {"unit_id": w.ids["u2"], "count": 1}),
@@ -572,8 +572,12 @@ def test_api_route_answers_each_caller_as_the_table_says(app, client, row: Row) 
     if row.prepare is not None:
         row.prepare(app, world)
     wrong = []
+    done = False
     for role, expected in row.statuses().items():
+        if done and expected < 300 and row.prepare is not None:
+            row.prepare(app, world)  # the state the one before used up (an absence undone)
         response = _api_call(client, row, world, role)
+        done = done or response.status_code < 300
         if response.status_code != expected:
             text = response.get_data(as_text=True)[:300]
             wrong.append(f"{role}: {response.status_code}, expected {expected}: {text}")
