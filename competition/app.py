@@ -67,11 +67,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
+    # The features add their routes to the two faces (`http.blueprints`) as they are imported.
     import competition.contest.api
     import competition.contest.web
     import competition.reviews.api
     import competition.reviews.web
-    import competition.site  # noqa: F401  (the features add their routes to the two faces)
+    import competition.site
+    import competition.site.api  # noqa: F401  (one name binds them all: keep each line)
     from competition import models  # noqa: F401  (registers the tables)
     from competition.cli import register_cli
     from competition.contest.web.verify import bp as verify_bp

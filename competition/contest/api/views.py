@@ -18,9 +18,7 @@ from competition.contest.services import marks as mark_service
 from competition.contest.services import publication, setup
 from competition.contest.services import results as result_service
 from competition.core import roles
-from competition.core import users as user_service
 from competition.core.errors import AppError, Forbidden, NotFound, Unauthorized
-from competition.core.ratelimits import sign_in_limited
 from competition.extensions import db
 from competition.http.api import (
     TOKEN_INVALID,
@@ -29,7 +27,6 @@ from competition.http.api import (
     require_token,
     require_user,
     respond,
-    token_ttl,
 )
 from competition.http.blueprints import api as bp
 from competition.http.loading import if_match_tags, if_none_match_any, int_arg, load
@@ -41,77 +38,6 @@ from competition.scoring import defaults
 
 def _commit() -> None:
     db.session.commit()
-
-
-# ---------------------------------------------------------------- tokens and users
-@bp.post("/tokens")
-@operation(
-    "登录，取得访问令牌 (log in, get a bearer token)",
-    tag="auth",
-    auth="none",
-    request=schemas.TokenIn,
-    response=schemas.TokenOut,
-    status=201,
-    errors=(400, 401, 422),
-)
-@sign_in_limited
-def create_token() -> Response:
-    data = load(schemas.TokenIn())
-    user = user_service.authenticate(data["username"], data["password"])
-    if user is None:
-        raise Unauthorized("用户名或密码不正确")
-    issued = user_service.issue_token(user, token_ttl())
-    _commit()
-    return respond(
-        schemas.TokenOut(),
-        {"token": issued.token, "expires_at": issued.record.expires_at, "user": user},
-        201,
-    )
-
-
-@bp.delete("/tokens/current")
-@operation(
-    "吊销当前令牌 (revoke the token in use)",
-    tag="auth",
-    auth="required",
-    status=204,
-    errors=(401,),
-)
-def revoke_current_token() -> tuple[str, int]:
-    require_user()
-    user_service.revoke_token(g.api_token)
-    _commit()
-    return "", 204
-
-
-@bp.get("/users/me")
-@operation(
-    "当前用户 (the caller)",
-    tag="auth",
-    auth="required",
-    response=schemas.UserOut,
-    errors=(401,),
-)
-def me() -> Response:
-    return respond(schemas.UserOut(), require_user())
-
-
-@bp.post("/users")
-@operation(
-    "创建用户 (organiser)",
-    tag="users",
-    auth="required",
-    request=schemas.UserIn,
-    response=schemas.UserOut,
-    status=201,
-    errors=(400, 401, 403, 409, 422),
-)
-def create_user() -> Response:
-    roles.require_organiser(require_user())
-    data = load(schemas.UserIn())
-    user = user_service.create_user(**data)
-    _commit()
-    return respond(schemas.UserOut(), user, 201)
 
 
 # ---------------------------------------------------------------- contests and units

@@ -60,6 +60,9 @@ def console_certificates(event_id: int) -> ResponseReturnValue:
     user = signed_in_user()
     if final.published:
         # Shown as the record stands now: a stale paper is listed as superseded, not valid.
+        # The safety net of every print, not a write per view: it reads the cached ranking and
+        # writes (with its audit entry) only when a change by some other path left a paper out
+        # of step, which the next print would find anyway; otherwise the commit is empty.
         certificate_service.supersede_stale(event, user, certificate_service.CHECK_BEFORE_PRINT)
         db.session.commit()
     certificates = certificate_service.list_certificates(event)
