@@ -7,94 +7,23 @@ exactly as the finalists page does.
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 
 from competition.contest.services import imports_finalists as finalists_import
 from competition.contest.web.console_common import event_or_404
-from competition.contest.web.console_import import (
-    UPLOAD_PAGES,
-    ListUploadForm,
-    read_upload,
-    stashed_upload,
-    xlsx_download,
-)
-from competition.core.errors import AppError
+from competition.contest.web.console_import import ImportFlow, ListUploadForm, xlsx_download
 from competition.core.i18n import _
 from competition.core.spreadsheets import Sheet
-from competition.extensions import db
 from competition.http.blueprints import web as bp
-from competition.http.pages import current_organiser, organiser_page, show_refusal
+from competition.http.pages import current_organiser, organiser_page
 from competition.http.upload_stash import UploadStash
 from competition.models import Event
 
 STASH = UploadStash(session_key="finalist_imports", suffix=".finalists-upload", owner="event_id")
 
 
-def _upload_page(event: Event, form: ListUploadForm, errors: list[str], status: int) -> Response:
-    body = render_template(
-        "contest/console/import_finalists.html",
-        event=event,
-        form=form,
-        errors=errors,
-        limit_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
-    )
-    return Response(body, status=status)
-
-
-UPLOAD_PAGES["web.console_import_finalists"] = lambda event, message: _upload_page(
-    event, ListUploadForm(formdata=None), [message], 413
-)
-
-
-@bp.route("/console/events/<int:event_id>/finalists/import", methods=["GET", "POST"])
-@organiser_page
-def console_import_finalists(event_id: int) -> ResponseReturnValue:
-    event = event_or_404(event_id)
-    form = ListUploadForm()
-    if not form.validate_on_submit():
-        return _upload_page(event, form, [], 422 if request.method == "POST" else 200)
-    data, filename = read_upload(form)
-    try:
-        checked = finalists_import.preview(event, data, filename)
-    except AppError as error:
-        return _upload_page(event, form, show_refusal(None, error), error.status)
-    token = STASH.put(event.id, data, filename)
-    return _preview_page(event, checked, token, filename)
-
-
-def _preview_page(
-    event: Event, checked: finalists_import.FinalistsPreview, token: str, filename: str
-) -> Response:
-    body = render_template(
-        "contest/console/import_finalists_preview.html",
-        event=event,
-        preview=checked,
-        token=token,
-        filename=filename,
-    )
-    return Response(body, status=200 if checked.can_store else 422)
-
-
-@bp.post("/console/events/<int:event_id>/finalists/import/confirm")
-@organiser_page
-def console_import_finalists_confirm(event_id: int) -> ResponseReturnValue:
-    event = event_or_404(event_id)
-    stashed = stashed_upload(STASH, event)
-    if stashed is None:
-        return redirect(url_for("web.console_import_finalists", event_id=event.id))
-    data, filename, token = stashed
-    try:
-        checked = finalists_import.preview(event, data, filename)
-        if not checked.can_store:
-            return _preview_page(event, checked, token, filename)
-        chosen = finalists_import.store(event, checked, current_organiser())
-        db.session.commit()
-    except AppError as error:
-        return _upload_page(
-            event, ListUploadForm(formdata=None), show_refusal(None, error), error.status
-        )
-    STASH.drop(token)
+def _done(event: Event, checked: object, chosen: dict[int, list[int]]) -> ResponseReturnValue:
     flash(
         _(
             "已为 %(units)d 个单位推荐 %(count)d 名决赛选手。",
@@ -104,6 +33,32 @@ def console_import_finalists_confirm(event_id: int) -> ResponseReturnValue:
         "success",
     )
     return redirect(url_for("web.console_finalists", event_id=event.id))
+
+
+FINALISTS = ImportFlow(
+    endpoint="web.console_import_finalists",
+    stash=STASH,
+    upload_template="contest/console/import_finalists.html",
+    preview_template="contest/console/import_finalists_preview.html",
+    make_form=lambda event, fresh: ListUploadForm(formdata=None) if fresh else ListUploadForm(),
+    preview=finalists_import.preview,
+    store=lambda event, checked, filename: finalists_import.store(
+        event, checked, current_organiser()
+    ),
+    finish=_done,
+).register()
+
+
+@bp.route("/console/events/<int:event_id>/finalists/import", methods=["GET", "POST"])
+@organiser_page
+def console_import_finalists(event_id: int) -> ResponseReturnValue:
+    return FINALISTS.upload(event_id)
+
+
+@bp.post("/console/events/<int:event_id>/finalists/import/confirm")
+@organiser_page
+def console_import_finalists_confirm(event_id: int) -> ResponseReturnValue:
+    return FINALISTS.confirm(event_id)
 
 
 @bp.get("/console/events/<int:event_id>/finalists/template.xlsx")

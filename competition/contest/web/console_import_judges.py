@@ -7,97 +7,52 @@ nowhere else, and reloading it imports nothing again (the upload is gone by then
 
 from __future__ import annotations
 
-from flask import Response, current_app, redirect, render_template, request, url_for
+from flask import Response, render_template
 from flask.typing import ResponseReturnValue
 
 from competition.contest.services import imports_judges as judges_import
 from competition.contest.web.console_common import event_or_404
-from competition.contest.web.console_import import (
-    UPLOAD_PAGES,
-    ListUploadForm,
-    read_upload,
-    stashed_upload,
-    xlsx_download,
-)
-from competition.core.errors import AppError
+from competition.contest.web.console_import import ImportFlow, ListUploadForm, xlsx_download
 from competition.core.i18n import _
 from competition.core.spreadsheets import Sheet
-from competition.extensions import db
 from competition.http.blueprints import web as bp
-from competition.http.pages import current_organiser, organiser_page, show_refusal
+from competition.http.pages import current_organiser, organiser_page
 from competition.http.upload_stash import UploadStash
 from competition.models import Event
 
 STASH = UploadStash(session_key="judge_imports", suffix=".judges-upload", owner="event_id")
 
 
-def _upload_page(event: Event, form: ListUploadForm, errors: list[str], status: int) -> Response:
+def _done(event: Event, checked: object, credentials: object) -> ResponseReturnValue:
+    """The accounts and their passwords, once: the sheet to print; never kept by the browser."""
     body = render_template(
-        "contest/console/import_judges.html",
-        event=event,
-        form=form,
-        errors=errors,
-        limit_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
+        "contest/console/import_judges_done.html", event=event, credentials=credentials
     )
-    return Response(body, status=status)
+    return Response(body, status=200, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
-UPLOAD_PAGES["web.console_import_judges"] = lambda event, message: _upload_page(
-    event, ListUploadForm(formdata=None), [message], 413
-)
+JUDGES = ImportFlow(
+    endpoint="web.console_import_judges",
+    stash=STASH,
+    upload_template="contest/console/import_judges.html",
+    preview_template="contest/console/import_judges_preview.html",
+    make_form=lambda event, fresh: ListUploadForm(formdata=None) if fresh else ListUploadForm(),
+    preview=judges_import.preview,
+    store=lambda event, checked, filename: judges_import.store(event, checked, current_organiser()),
+    finish=_done,
+).register()
 
 
 @bp.route("/console/events/<int:event_id>/judges/import", methods=["GET", "POST"])
 @organiser_page
 def console_import_judges(event_id: int) -> ResponseReturnValue:
-    event = event_or_404(event_id)
-    form = ListUploadForm()
-    if not form.validate_on_submit():
-        return _upload_page(event, form, [], 422 if request.method == "POST" else 200)
-    data, filename = read_upload(form)
-    try:
-        checked = judges_import.preview(event, data, filename)
-    except AppError as error:
-        return _upload_page(event, form, show_refusal(None, error), error.status)
-    token = STASH.put(event.id, data, filename)
-    return _preview_page(event, checked, token, filename)
-
-
-def _preview_page(
-    event: Event, checked: judges_import.JudgesPreview, token: str, filename: str
-) -> Response:
-    body = render_template(
-        "contest/console/import_judges_preview.html",
-        event=event,
-        preview=checked,
-        token=token,
-        filename=filename,
-    )
-    return Response(body, status=200 if checked.can_store else 422)
+    return JUDGES.upload(event_id)
 
 
 @bp.post("/console/events/<int:event_id>/judges/import/confirm")
 @organiser_page
 def console_import_judges_confirm(event_id: int) -> ResponseReturnValue:
-    event = event_or_404(event_id)
-    stashed = stashed_upload(STASH, event)
-    if stashed is None:
-        return redirect(url_for("web.console_import_judges", event_id=event.id))
-    data, filename, token = stashed
-    try:
-        checked = judges_import.preview(event, data, filename)
-        if not checked.can_store:
-            return _preview_page(event, checked, token, filename)
-        credentials = judges_import.store(event, checked, current_organiser())
-        db.session.commit()
-    except AppError as error:
-        form = ListUploadForm(formdata=None)
-        return _upload_page(event, form, show_refusal(None, error), error.status)
-    STASH.drop(token)
-    body = render_template(
-        "contest/console/import_judges_done.html", event=event, credentials=credentials
-    )
-    return Response(body, status=200, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+    return JUDGES.confirm(event_id)
 
 
 @bp.get("/console/events/<int:event_id>/judges/template.xlsx")

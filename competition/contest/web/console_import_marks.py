@@ -7,7 +7,7 @@ scratch (services.imports_marks), as the contestants' import does.
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -15,19 +15,12 @@ from wtforms import SelectField
 
 from competition.contest.services import imports_marks as marks_import
 from competition.contest.web.console_common import event_or_404
-from competition.contest.web.console_import import (
-    UPLOAD_PAGES,
-    read_upload,
-    stashed_upload,
-    xlsx_download,
-)
+from competition.contest.web.console_import import ImportFlow, xlsx_download
 from competition.contest.wording import round_label
-from competition.core.errors import AppError
 from competition.core.i18n import _, lazy_gettext
 from competition.core.spreadsheets import Sheet
-from competition.extensions import db
 from competition.http.blueprints import web as bp
-from competition.http.pages import current_organiser, organiser_page, show_refusal
+from competition.http.pages import current_organiser, organiser_page
 from competition.http.upload_stash import UploadStash
 from competition.models import Event
 from competition.models.contests import FINAL, PRELIMINARY
@@ -71,22 +64,6 @@ def _judge_label(assignment: object) -> str:
     return name
 
 
-def _upload_page(event: Event, form: MarksUploadForm, errors: list[str], status: int) -> Response:
-    body = render_template(
-        "contest/console/import_marks.html",
-        event=event,
-        form=form,
-        errors=errors,
-        limit_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
-    )
-    return Response(body, status=status)
-
-
-UPLOAD_PAGES["web.console_import_marks"] = lambda event, message: _upload_page(
-    event, _form(event, fresh=True), [message], 413
-)
-
-
 def _choice() -> tuple[str, str, int]:
     """The round, component and judge the preview was made for (from either form)."""
     form = request.form
@@ -97,58 +74,19 @@ def _choice() -> tuple[str, str, int]:
     return form.get("round_kind", ""), form.get("component", ""), judge
 
 
-@bp.route("/console/events/<int:event_id>/marks/import", methods=["GET", "POST"])
-@organiser_page
-def console_import_marks(event_id: int) -> ResponseReturnValue:
-    event = event_or_404(event_id)
-    form = _form(event)
-    if not form.validate_on_submit():
-        status = 422 if request.method == "POST" else 200
-        return _upload_page(event, form, [], status)
-    data, filename = read_upload(form)
+def _preview(event: Event, data: bytes, filename: str) -> marks_import.MarksPreview:
     round_kind, component, judge = _choice()
-    try:
-        checked = marks_import.preview(event, round_kind, component, judge, data, filename)
-    except AppError as error:
-        return _upload_page(event, form, show_refusal(form, error), error.status)
-    token = STASH.put(event.id, data, filename)
-    return _preview_page(event, checked, token, filename)
+    return marks_import.preview(event, round_kind, component, judge, data, filename)
 
 
-def _preview_page(
-    event: Event, checked: marks_import.MarksPreview, token: str, filename: str
-) -> Response:
+def _judge_of(event: Event, checked: marks_import.MarksPreview) -> dict[str, str]:
     judge = next((a for a in marks_import.markers(event) if a.user_id == checked.judge_id), None)
-    body = render_template(
-        "contest/console/import_marks_preview.html",
-        event=event,
-        preview=checked,
-        token=token,
-        filename=filename,
-        judge_label=_judge_label(judge) if judge else "",
-    )
-    return Response(body, status=200 if checked.can_store else 422)
+    return {"judge_label": _judge_label(judge) if judge else ""}
 
 
-@bp.post("/console/events/<int:event_id>/marks/import/confirm")
-@organiser_page
-def console_import_marks_confirm(event_id: int) -> ResponseReturnValue:
-    event = event_or_404(event_id)
-    stashed = stashed_upload(STASH, event)
-    if stashed is None:
-        return redirect(url_for("web.console_import_marks", event_id=event.id))
-    data, filename, token = stashed
-    round_kind, component, judge = _choice()
-    try:
-        checked = marks_import.preview(event, round_kind, component, judge, data, filename)
-        if not checked.can_store:
-            return _preview_page(event, checked, token, filename)
-        stored = marks_import.store(event, checked, current_organiser(), filename)
-        db.session.commit()
-    except AppError as error:
-        form = _form(event, fresh=True)
-        return _upload_page(event, form, show_refusal(None, error), error.status)
-    STASH.drop(token)
+def _done(
+    event: Event, checked: marks_import.MarksPreview, stored: marks_import.MarksStored
+) -> ResponseReturnValue:
     flash(
         _(
             "已导入 %(marks)d 个成绩、%(absences)d 名缺考或弃权；%(blanks)d 行无成绩。",
@@ -160,6 +98,34 @@ def console_import_marks_confirm(event_id: int) -> ResponseReturnValue:
     )
     kind = checked.round_kind if checked.round_kind in (PRELIMINARY, FINAL) else PRELIMINARY
     return redirect(url_for("web.console_ranking", event_id=event.id, kind=kind))
+
+
+MARKS = ImportFlow(
+    endpoint="web.console_import_marks",
+    stash=STASH,
+    upload_template="contest/console/import_marks.html",
+    preview_template="contest/console/import_marks_preview.html",
+    make_form=lambda event, fresh: _form(event, fresh),
+    preview=_preview,
+    store=lambda event, checked, filename: marks_import.store(
+        event, checked, current_organiser(), filename
+    ),
+    finish=_done,
+    preview_context=_judge_of,
+    refusal_on_form=True,
+).register()
+
+
+@bp.route("/console/events/<int:event_id>/marks/import", methods=["GET", "POST"])
+@organiser_page
+def console_import_marks(event_id: int) -> ResponseReturnValue:
+    return MARKS.upload(event_id)
+
+
+@bp.post("/console/events/<int:event_id>/marks/import/confirm")
+@organiser_page
+def console_import_marks_confirm(event_id: int) -> ResponseReturnValue:
+    return MARKS.confirm(event_id)
 
 
 @bp.get("/console/events/<int:event_id>/marks/template.xlsx")
