@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from flask import url_for
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ from competition.contest import policy
 from competition.contest.services import publication
 from competition.contest.services import results as result_service
 from competition.contest.services.certificates import contestant_certificate
+from competition.core import normalise
 from competition.extensions import db
 from competition.models import Component, Contestant, Event, Round, access_codes
 from competition.models.contests import FINAL, PRELIMINARY
@@ -29,19 +31,20 @@ _DUMMY_CODE = access_codes.new_access_code()
 
 
 def find_contestant(number: str, code: str) -> Contestant | None:
-    """The contestant with this contest number and code, or None; as slow either way."""
-    number = number.strip()
-    candidates = (
-        list(
-            db.session.scalars(
-                select(Contestant)
-                .where(func.upper(Contestant.number) == number.upper())
-                .options(selectinload(Contestant.unit))
-            )
-        )
-        if 0 < len(number) <= 16
-        else []
-    )
+    """The contestant with this contest number and code, or None; as slow either way.
+
+    The number is read as typed (full-width digits, spaces, lower case: the one
+    normalisation), and without its leading zeros when no number is exactly that: "27" finds
+    "027", as people read it off a slip. An exact number wins ("27" against "027" and "27");
+    several numbers equal but for zeros (in different events) are all candidates, and the
+    code, which is each person's own, decides."""
+    number = normalise.contest_number(number)
+    candidates: list[Contestant] = []
+    if 0 < len(number) <= 16:
+        candidates = _with_number(func.upper(Contestant.number) == number)
+        significant = number.lstrip("0")
+        if not candidates and significant:
+            candidates = _with_number(func.ltrim(func.upper(Contestant.number), "0") == significant)
     found = None
     for candidate in candidates:
         if access_codes.matches(candidate.access_code, code):
@@ -49,6 +52,14 @@ def find_contestant(number: str, code: str) -> Contestant | None:
     if not candidates:
         access_codes.matches(_DUMMY_CODE, code)
     return found
+
+
+def _with_number(condition: Any) -> list[Contestant]:
+    return list(
+        db.session.scalars(
+            select(Contestant).where(condition).options(selectinload(Contestant.unit))
+        )
+    )
 
 
 def certificate_url(contestant: Contestant) -> str | None:

@@ -70,6 +70,33 @@ def test_the_look_up_shows_own_scores_once_published(app, client):
     assert GOOD_ID not in other and "110***" not in other
 
 
+def test_the_look_up_reads_a_number_as_people_type_it(app, client):
+    """ "27" for 027, full-width "２７" from an input method: one normalisation, and leading
+    zeros may be left out when the number then is unambiguous; an exact number wins."""
+    world, _panel = scored_preliminary(app, client, {0: [(90, 90), (70, 80)]})
+    for number in ("027", "27"):
+        world.org.post(
+            f"/events/{world.event_id}/contestants",
+            {"name": f"号{number}", "unit_id": world.units[0], "number": number},
+        )
+    codes = _codes(app)
+    _cid, padded, padded_code = codes["号027"]
+    _cid, bare, bare_code = codes["号27"]
+    assert (padded, bare) == ("027", "27")
+
+    # An exact "27" is the one meant: 027's code does not open it by "27".
+    assert "号27" in _look_up(client, "27", bare_code, 200)
+    assert "号027" not in _look_up(client, "27", padded_code, 404)
+    assert "号027" in _look_up(client, "０２７", padded_code, 200)
+
+    _cid, first, first_code = codes["选手1-1"]
+    significant = first.lstrip("0")
+    assert significant != first  # the world numbers with leading zeros
+    wide = significant.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    for typed in (significant, wide):
+        assert "选手1-1" in _look_up(client, typed, first_code, 200)
+
+
 def test_admission_slips_carry_the_code_and_never_the_identity_number(app, client):
     world, _panel = scored_preliminary(app, client, {0: [(90, 90)]})
     world.org.post(
