@@ -19,7 +19,7 @@ Checks in the contract's order: 401, 404, 403, 422 (the query, then the file), 4
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import request
@@ -43,10 +43,9 @@ from competition.http.loading import flag_arg
 from competition.http.openapi import operation
 from competition.models import Event, User
 
-XLSX_MIME = XLSX
 # A file sent as the body itself has no name: its content type says how to read it.
 _BODY_NAMES = {
-    XLSX_MIME: "upload.xlsx",
+    XLSX: "upload.xlsx",
     "application/octet-stream": "upload.xlsx",
     "text/csv": "upload.csv",
 }
@@ -63,10 +62,10 @@ def _document(preview: type[schemas.BaseSchema]) -> dict[str, Any]:
             "required": True,
             "description": "the file in the multipart field `file` (its name ending .xlsx or "
             ".csv), or the file as the body: an .xlsx as application/octet-stream or as "
-            f"{XLSX_MIME}, a CSV file as text/csv",
+            f"{XLSX}, a CSV file as text/csv",
             "content": {
                 "multipart/form-data": {"schema": schemas.WorkbookUpload},
-                # an .xlsx; its own content type (XLSX_MIME) is taken as well
+                # an .xlsx; its own content type (XLSX) is taken as well
                 "application/octet-stream": binary,
                 "text/csv": binary,
             },
@@ -137,6 +136,41 @@ def _stored(response: Response) -> Response:
     return response
 
 
+def _import(
+    dry_run: bool,
+    preview: Callable[[bytes, str], Any],
+    preview_out: type[schemas.BaseSchema],
+    previewed: Callable[[Any], dict[str, Any]],
+    store: Callable[[Any, str], Any],
+    stored_out: type[schemas.BaseSchema],
+    stored: Callable[[Any, Any], dict[str, Any]],
+    refusal: Callable[[Any], Invalid] = lambda checked: _refusal(checked.bad_rows),
+    no_store: bool = False,
+) -> Response:
+    """Every import's answer, once its query is read: the file checked by the service's
+    `preview(data, filename)`; with `dry_run` the preview (200, with what `previewed` adds to
+    every preview's rows, skipped rows and notes); else the file stored whole by
+    `store(checked, filename)` (201, `stored(checked, result)`), or refused whole (422)."""
+    data, filename = _upload()
+    checked = preview(data, filename)
+    if dry_run:
+        body = {
+            "dry_run": True,
+            "valid": checked.can_store,
+            **previewed(checked),
+            "rows": checked.rows,
+            "skipped": checked.skipped,
+            "notes": _texts(checked.notes),
+        }
+        return respond(preview_out(), body)
+    if not checked.can_store:
+        raise refusal(checked)
+    result = store(checked, filename)
+    db.session.commit()
+    response = respond(stored_out(), stored(checked, result), 201)
+    return _stored(response) if no_store else response
+
+
 # ---------------------------------------------------------------- contestants
 @bp.post("/events/<int:event_id>/contestants/import")
 @operation(
@@ -162,29 +196,24 @@ def _stored(response: Response) -> Response:
 def import_contestants(event_id: int) -> Response:
     user, event = _organisers_event(event_id)
     dry_run, create_units = flag_arg("dry_run"), flag_arg("create_units")
-    data, filename = _upload()
-    checked = contestants_import.preview(event, data, filename, create_units)
-    if dry_run:
-        body = {
-            "dry_run": True,
-            "valid": checked.can_store,
+    return _import(
+        dry_run,
+        preview=lambda data, filename: contestants_import.preview(
+            event, data, filename, create_units
+        ),
+        preview_out=schemas.ContestantsPreviewOut,
+        previewed=lambda checked: {
             "create_units": checked.create_units,
             "missing_units": checked.missing_units,
-            "rows": checked.rows,
-            "skipped": checked.skipped,
-            "notes": _texts(checked.notes),
-        }
-        return respond(schemas.ContestantsPreviewOut(), body)
-    if not checked.can_store:
-        raise _refusal(checked.bad_rows)
-    contestants = contestants_import.store(event, checked, user)
-    db.session.commit()
-    body = {
-        "created": len(contestants),
-        "units_created": list(checked.missing_units) if checked.create_units else [],
-        "contestants": contestants,
-    }
-    return respond(schemas.ContestantsImportedOut(), body, 201)
+        },
+        store=lambda checked, _filename: contestants_import.store(event, checked, user),
+        stored_out=schemas.ContestantsImportedOut,
+        stored=lambda checked, contestants: {
+            "created": len(contestants),
+            "units_created": list(checked.missing_units) if checked.create_units else [],
+            "contestants": contestants,
+        },
+    )
 
 
 # ---------------------------------------------------------------- judges
@@ -207,28 +236,19 @@ def import_contestants(event_id: int) -> Response:
 )
 def import_judges(event_id: int) -> Response:
     user, event = _organisers_event(event_id)
-    dry_run = flag_arg("dry_run")
-    data, filename = _upload()
-    checked = judges_import.preview(event, data, filename)
-    if dry_run:
-        body = {
-            "dry_run": True,
-            "valid": checked.can_store,
-            "new_accounts": len(checked.new_accounts),
-            "rows": checked.rows,
-            "skipped": checked.skipped,
-            "notes": _texts(checked.notes),
-        }
-        return respond(schemas.JudgesPreviewOut(), body)
-    if not checked.can_store:
-        raise _refusal(checked.bad_rows)
-    credentials = judges_import.store(event, checked, user)
-    db.session.commit()
-    body = {
-        "created": sum(1 for c in credentials if c.password is not None),
-        "judges": credentials,
-    }
-    return _stored(respond(schemas.JudgesImportedOut(), body, 201))
+    return _import(
+        flag_arg("dry_run"),
+        preview=lambda data, filename: judges_import.preview(event, data, filename),
+        preview_out=schemas.JudgesPreviewOut,
+        previewed=lambda checked: {"new_accounts": len(checked.new_accounts)},
+        store=lambda checked, _filename: judges_import.store(event, checked, user),
+        stored_out=schemas.JudgesImportedOut,
+        stored=lambda _checked, credentials: {
+            "created": sum(1 for c in credentials if c.password is not None),
+            "judges": credentials,
+        },
+        no_store=True,
+    )
 
 
 # ---------------------------------------------------------------- finalists
@@ -257,14 +277,11 @@ def _unit_problems(unit: finalists_import.UnitList) -> list[str]:
 )
 def import_finalists(event_id: int) -> Response:
     user, event = _organisers_event(event_id)
-    dry_run = flag_arg("dry_run")
-    data, filename = _upload()
-    checked = finalists_import.preview(event, data, filename)
-    if dry_run:
-        body = {
-            "dry_run": True,
-            "valid": checked.can_store,
-            "rows": checked.rows,
+    return _import(
+        flag_arg("dry_run"),
+        preview=lambda data, filename: finalists_import.preview(event, data, filename),
+        preview_out=schemas.FinalistsPreviewOut,
+        previewed=lambda checked: {
             "units": [
                 {
                     "unit_id": unit.unit_id,
@@ -274,20 +291,29 @@ def import_finalists(event_id: int) -> Response:
                     "notes": _texts(unit.notes),
                 }
                 for unit in checked.units
-            ],
-            "skipped": checked.skipped,
-            "notes": _texts(checked.notes),
-        }
-        return respond(schemas.FinalistsPreviewOut(), body)
-    if not checked.can_store:
-        raise _refusal(checked.bad_rows, checked.bad_units)
-    chosen = finalists_import.store(event, checked, user)
-    db.session.commit()
-    units = [{"unit_id": unit_id, "finalists": ids} for unit_id, ids in chosen.items()]
-    return respond(schemas.FinalistsImportedOut(), {"units": units}, 201)
+            ]
+        },
+        store=lambda checked, _filename: finalists_import.store(event, checked, user),
+        stored_out=schemas.FinalistsImportedOut,
+        stored=lambda _checked, chosen: {
+            "units": [{"unit_id": unit_id, "finalists": ids} for unit_id, ids in chosen.items()]
+        },
+        refusal=lambda checked: _refusal(checked.bad_rows, checked.bad_units),
+    )
 
 
 # ---------------------------------------------------------------- a results sheet as marks
+def _mark_counts(checked: marks_import.MarksPreview) -> dict[str, Any]:
+    return {
+        "round": checked.round_kind,
+        "component": checked.component_key,
+        "judge_id": checked.judge_id,
+        "marks": len(checked.marks),
+        "absences": len(checked.absences),
+        "blanks": len(checked.blanks),
+    }
+
+
 @bp.post("/events/<int:event_id>/rounds/<round_kind>/sheets/<component_key>/<int:judge_id>/import")
 @operation(
     "导入成绩单，作为该裁判该评分项的评分 (organiser)",
@@ -313,31 +339,18 @@ def import_marks(event_id: int, round_kind: str, component_key: str, judge_id: i
     round_ = contest_service.get_round(event, round_kind)
     judging_service.sheet_ref(event, round_, component_key, judge_id)  # 404 for no such sheet
     roles.require_organiser(user)
-    dry_run = flag_arg("dry_run")
-    data, filename = _upload()
-    checked = marks_import.preview(event, round_.kind, component_key, judge_id, data, filename)
-    counts = {
-        "round": checked.round_kind,
-        "component": checked.component_key,
-        "judge_id": checked.judge_id,
-        "marks": len(checked.marks),
-        "absences": len(checked.absences),
-        "blanks": len(checked.blanks),
-    }
-    if dry_run:
-        body = {
-            **counts,
-            "dry_run": True,
-            "valid": checked.can_store,
+    return _import(
+        flag_arg("dry_run"),
+        preview=lambda data, filename: marks_import.preview(
+            event, round_.kind, component_key, judge_id, data, filename
+        ),
+        preview_out=schemas.MarksPreviewOut,
+        previewed=lambda checked: {
+            **_mark_counts(checked),
             "component_name": checked.component_name,
             "max_score": checked.max_score,
-            "rows": checked.rows,
-            "skipped": checked.skipped,
-            "notes": _texts(checked.notes),
-        }
-        return respond(schemas.MarksPreviewOut(), body)
-    if not checked.can_store:
-        raise _refusal(checked.bad_rows)
-    marks_import.store(event, checked, user, filename)
-    db.session.commit()
-    return respond(schemas.MarksImportedOut(), counts, 201)
+        },
+        store=lambda checked, filename: marks_import.store(event, checked, user, filename),
+        stored_out=schemas.MarksImportedOut,
+        stored=lambda checked, _result: _mark_counts(checked),
+    )

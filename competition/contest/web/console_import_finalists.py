@@ -12,18 +12,19 @@ from flask.typing import ResponseReturnValue
 
 from competition.contest.services import imports_finalists as finalists_import
 from competition.contest.web.console_common import event_or_404
-from competition.contest.web.console_import import ImportFlow, ListUploadForm, xlsx_download
+from competition.contest.web.console_import import ListUploadForm, xlsx_download
 from competition.core.i18n import _
 from competition.core.spreadsheets import Sheet
 from competition.http.blueprints import web as bp
-from competition.http.pages import current_organiser, organiser_page
+from competition.http.imports import ImportPage, plain_form
+from competition.http.pages import organiser_page
 from competition.http.upload_stash import UploadStash
 from competition.models import Event
 
-STASH = UploadStash(session_key="finalist_imports", suffix=".finalists-upload", owner="event_id")
 
-
-def _done(event: Event, checked: object, chosen: dict[int, list[int]]) -> ResponseReturnValue:
+def _done(
+    event: Event, _checked: finalists_import.FinalistsPreview, chosen: dict[int, list[int]]
+) -> ResponseReturnValue:
     flash(
         _(
             "已为 %(units)d 个单位推荐 %(count)d 名决赛选手。",
@@ -35,30 +36,30 @@ def _done(event: Event, checked: object, chosen: dict[int, list[int]]) -> Respon
     return redirect(url_for("web.console_finalists", event_id=event.id))
 
 
-FINALISTS = ImportFlow(
+PAGE = ImportPage(
     endpoint="web.console_import_finalists",
-    stash=STASH,
+    stash=UploadStash(session_key="finalist_imports", suffix=".finalists-upload", owner="event_id"),
     upload_template="contest/console/import_finalists.html",
     preview_template="contest/console/import_finalists_preview.html",
-    make_form=lambda event, fresh: ListUploadForm(formdata=None) if fresh else ListUploadForm(),
+    form=plain_form(ListUploadForm),
     preview=finalists_import.preview,
-    store=lambda event, checked, filename: finalists_import.store(
-        event, checked, current_organiser()
+    store=lambda event, checked, organiser, _filename: finalists_import.store(
+        event, checked, organiser
     ),
-    finish=_done,
-).register()
+    done=_done,
+)
 
 
 @bp.route("/console/events/<int:event_id>/finalists/import", methods=["GET", "POST"])
 @organiser_page
 def console_import_finalists(event_id: int) -> ResponseReturnValue:
-    return FINALISTS.upload(event_id)
+    return PAGE.upload(event_or_404(event_id))
 
 
 @bp.post("/console/events/<int:event_id>/finalists/import/confirm")
 @organiser_page
 def console_import_finalists_confirm(event_id: int) -> ResponseReturnValue:
-    return FINALISTS.confirm(event_id)
+    return PAGE.confirm(event_or_404(event_id))
 
 
 @bp.get("/console/events/<int:event_id>/finalists/template.xlsx")

@@ -12,47 +12,49 @@ from flask.typing import ResponseReturnValue
 
 from competition.contest.services import imports_judges as judges_import
 from competition.contest.web.console_common import event_or_404
-from competition.contest.web.console_import import ImportFlow, ListUploadForm, xlsx_download
+from competition.contest.web.console_import import ListUploadForm, xlsx_download
 from competition.core.i18n import _
 from competition.core.spreadsheets import Sheet
 from competition.http.blueprints import web as bp
-from competition.http.pages import current_organiser, organiser_page
+from competition.http.imports import ImportPage, plain_form
+from competition.http.pages import organiser_page
 from competition.http.upload_stash import UploadStash
 from competition.models import Event
 
-STASH = UploadStash(session_key="judge_imports", suffix=".judges-upload", owner="event_id")
 
-
-def _done(event: Event, checked: object, credentials: object) -> ResponseReturnValue:
-    """The accounts and their passwords, once: the sheet to print; never kept by the browser."""
+def _done(
+    event: Event, _checked: judges_import.JudgesPreview, credentials: list[judges_import.Credential]
+) -> ResponseReturnValue:
     body = render_template(
         "contest/console/import_judges_done.html", event=event, credentials=credentials
     )
     return Response(body, status=200, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
-JUDGES = ImportFlow(
+PAGE = ImportPage(
     endpoint="web.console_import_judges",
-    stash=STASH,
+    stash=UploadStash(session_key="judge_imports", suffix=".judges-upload", owner="event_id"),
     upload_template="contest/console/import_judges.html",
     preview_template="contest/console/import_judges_preview.html",
-    make_form=lambda event, fresh: ListUploadForm(formdata=None) if fresh else ListUploadForm(),
+    form=plain_form(ListUploadForm),
     preview=judges_import.preview,
-    store=lambda event, checked, filename: judges_import.store(event, checked, current_organiser()),
-    finish=_done,
-).register()
+    store=lambda event, checked, organiser, _filename: judges_import.store(
+        event, checked, organiser
+    ),
+    done=_done,
+)
 
 
 @bp.route("/console/events/<int:event_id>/judges/import", methods=["GET", "POST"])
 @organiser_page
 def console_import_judges(event_id: int) -> ResponseReturnValue:
-    return JUDGES.upload(event_id)
+    return PAGE.upload(event_or_404(event_id))
 
 
 @bp.post("/console/events/<int:event_id>/judges/import/confirm")
 @organiser_page
 def console_import_judges_confirm(event_id: int) -> ResponseReturnValue:
-    return JUDGES.confirm(event_id)
+    return PAGE.confirm(event_or_404(event_id))
 
 
 @bp.get("/console/events/<int:event_id>/judges/template.xlsx")

@@ -15,17 +15,16 @@ from wtforms import SelectField
 
 from competition.contest.services import imports_marks as marks_import
 from competition.contest.web.console_common import event_or_404
-from competition.contest.web.console_import import ImportFlow, xlsx_download
+from competition.contest.web.console_import import xlsx_download
 from competition.contest.wording import round_label
-from competition.core.i18n import _, lazy_gettext
+from competition.core.i18n import _, lazy_gettext, paren
 from competition.core.spreadsheets import Sheet
 from competition.http.blueprints import web as bp
-from competition.http.pages import current_organiser, organiser_page
+from competition.http.imports import ImportPage
+from competition.http.pages import organiser_page
 from competition.http.upload_stash import UploadStash
 from competition.models import Event
 from competition.models.contests import FINAL, PRELIMINARY
-
-STASH = UploadStash(session_key="mark_imports", suffix=".marks-upload", owner="event_id")
 
 
 class MarksUploadForm(FlaskForm):
@@ -56,7 +55,7 @@ def _form(event: Event, fresh: bool = False) -> MarksUploadForm:
 
 def _judge_label(assignment: object) -> str:
     user = assignment.user  # type: ignore[attr-defined]
-    name = f"{user.display_name}（{user.username}）" if user.display_name else user.username
+    name = user.display_name + paren(user.username) if user.display_name else user.username
     if assignment.is_chief:  # type: ignore[attr-defined]
         name = _("%(name)s · 裁判长", name=name)
     if assignment.unit_id is not None:  # type: ignore[attr-defined]
@@ -100,32 +99,30 @@ def _done(
     return redirect(url_for("web.console_ranking", event_id=event.id, kind=kind))
 
 
-MARKS = ImportFlow(
+PAGE = ImportPage(
     endpoint="web.console_import_marks",
-    stash=STASH,
+    stash=UploadStash(session_key="mark_imports", suffix=".marks-upload", owner="event_id"),
     upload_template="contest/console/import_marks.html",
     preview_template="contest/console/import_marks_preview.html",
-    make_form=lambda event, fresh: _form(event, fresh),
+    form=_form,
     preview=_preview,
-    store=lambda event, checked, filename: marks_import.store(
-        event, checked, current_organiser(), filename
-    ),
-    finish=_done,
+    store=marks_import.store,
+    done=_done,
     preview_context=_judge_of,
-    refusal_on_form=True,
-).register()
+    form_refusals=True,
+)
 
 
 @bp.route("/console/events/<int:event_id>/marks/import", methods=["GET", "POST"])
 @organiser_page
 def console_import_marks(event_id: int) -> ResponseReturnValue:
-    return MARKS.upload(event_id)
+    return PAGE.upload(event_or_404(event_id))
 
 
 @bp.post("/console/events/<int:event_id>/marks/import/confirm")
 @organiser_page
 def console_import_marks_confirm(event_id: int) -> ResponseReturnValue:
-    return MARKS.confirm(event_id)
+    return PAGE.confirm(event_or_404(event_id))
 
 
 @bp.get("/console/events/<int:event_id>/marks/template.xlsx")
