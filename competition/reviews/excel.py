@@ -31,6 +31,7 @@ from competition.core.spreadsheets import write_cell, xlsx_problem
 from competition.extensions import db
 from competition.models import Cohort, Role, Trainee, User
 from competition.reviews import services as craftsman_service
+from competition.scoring.values import plain
 
 #: An upload larger than this is refused before it is opened.
 MAX_IMPORT_BYTES = 1024 * 1024
@@ -338,9 +339,7 @@ def export_results(cohort: Cohort) -> bytes:
 
     details = book.create_sheet("专家评审明细")
     rubric = craftsman_service.rubric_of(cohort)
-    item_headings = (
-        tuple(f"{i.name}（{i.weight.normalize():f}%）" for i in rubric.items) if rubric else ()
-    )
+    item_headings = tuple(f"{i.name}（{plain(i.weight)}%）" for i in rubric.items) if rubric else ()
     headings = ("学员", "工作单位", "评审专家", *item_headings, "得分", "不足之处", "改进建议")
     for column, heading in enumerate(headings, 1):
         _put(details, 1, column, heading).font = bold

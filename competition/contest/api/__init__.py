@@ -1,7 +1,8 @@
 """The contest's face to programs: JSON only, calling the same services as the pages.
 
-The modules are imported in reading order (signing in and the contest's set-up first), which is
-also the order of the paths in the OpenAPI document and on /api/docs."""
+The modules are imported in reading order (the contest's set-up first), which is also the order
+of the paths in the OpenAPI document and on /api/docs; signing in and the accounts, which no
+feature owns, are `competition.site.api`'s."""
 
 # isort: off
 from competition.contest.api import views  # noqa: F401

@@ -14,8 +14,8 @@ from flask import jsonify
 from flask.wrappers import Response
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from competition.contest.api.requests import organiser_event, organiser_round
 from competition.contest.services import appeals as appeal_service
-from competition.contest.services import contests as contest_service
 from competition.core import roles
 from competition.core.errors import Invalid
 from competition.extensions import db
@@ -25,7 +25,7 @@ from competition.http.fields import BaseSchema, DecimalValue, Integer, List, Nes
 from competition.http.loading import load
 from competition.http.openapi import list_of, operation
 from competition.http.schemas import AuditEntryOut
-from competition.models import Appeal, Contestant
+from competition.models import Appeal, Contestant, User
 from competition.models.judging import APPEAL_OUTCOMES, APPEAL_UPHELD
 from competition.models.types import utcnow
 
@@ -129,6 +129,14 @@ def _appeal_body(appeal: Appeal) -> dict[str, Any]:
     }
 
 
+def _organiser_appeal(appeal_id: int) -> tuple[User, Appeal]:
+    """The caller (401) and the appeal (404), which only an organiser handles (403)."""
+    user = require_user()
+    appeal = appeal_service.get_appeal(appeal_id)
+    roles.require_organiser(user)
+    return user, appeal
+
+
 # ---------------------------------------------------------------- routes
 @bp.post("/events/<int:event_id>/rounds/<round_kind>/appeals")
 @operation(
@@ -144,10 +152,7 @@ def _appeal_body(appeal: Appeal) -> dict[str, Any]:
     "has not ended. 422 for a contestant not of the event (in the final: not a finalist).",
 )
 def file_appeal(event_id: int, round_kind: str) -> Response:
-    user = require_user()
-    event = contest_service.get_event(event_id)
-    round_ = contest_service.get_round(event, round_kind)
-    roles.require_organiser(user)
+    user, event, round_ = organiser_round(event_id, round_kind)
     data = load(AppealIn())
     contestant = db.session.get(Contestant, data["contestant_id"])
     if contestant is None or contestant.event_id != event.id:
@@ -182,9 +187,7 @@ def file_appeal(event_id: int, round_kind: str) -> Response:
     "already decided, or for changes after the notice period.",
 )
 def decide_appeal(appeal_id: int) -> Response:
-    user = require_user()
-    appeal = appeal_service.get_appeal(appeal_id)
-    roles.require_organiser(user)
+    user, appeal = _organiser_appeal(appeal_id)
     data = load(DecisionIn())
     changes = [
         appeal_service.MarkChange(c["judge_id"], c["component"], c["value"])
@@ -215,9 +218,7 @@ def decide_appeal(appeal_id: int) -> Response:
     "filed first; `status` open until decided.",
 )
 def list_appeals(event_id: int) -> Response:
-    user = require_user()
-    event = contest_service.get_event(event_id)
-    roles.require_organiser(user)
+    _, event = organiser_event(event_id)
     appeals = [_appeal_body(a) for a in appeal_service.list_appeals(event)]
     return jsonify({"appeals": AppealOut(many=True).dump(appeals)})
 
@@ -234,9 +235,7 @@ def list_appeals(event_id: int) -> Response:
     "and the marks the ruling changed.",
 )
 def get_appeal(appeal_id: int) -> Response:
-    user = require_user()
-    appeal = appeal_service.get_appeal(appeal_id)
-    roles.require_organiser(user)
+    _, appeal = _organiser_appeal(appeal_id)
     keys = {c.id: c.key for c in appeal.round.event.components}
     body = {
         **_appeal_body(appeal),

@@ -16,8 +16,8 @@ from flask import jsonify, request
 from flask.wrappers import Response
 from marshmallow import fields, validate
 
+from competition.contest.api.requests import contest_or_404, organiser_contestant
 from competition.contest.schemas import ContestantOut, UnitOut
-from competition.contest.services import contests as contest_service
 from competition.contest.services import corrections
 from competition.contest.services.corrections import KEEP
 from competition.core import roles
@@ -28,7 +28,7 @@ from competition.http.blueprints import api as bp
 from competition.http.fields import BaseSchema, Integer, String
 from competition.http.loading import load, read_json
 from competition.http.openapi import operation
-from competition.models import Certificate, Contest, Unit
+from competition.models import Certificate, Contest, Unit, User
 
 _REASON_LENGTH = validate.Length(
     min=1, max=corrections.MAX_REASON, error=f"长度应为 1-{corrections.MAX_REASON} 个字符"
@@ -104,14 +104,16 @@ def _reason() -> str:
     return str(load(CorrectionReasonIn(), {} if sent is None else {"reason": sent})["reason"])
 
 
-def _unit(contest_id: int, unit_id: int) -> tuple[Contest, Unit]:
-    contest = db.session.get(Contest, contest_id)
-    if contest is None:
-        raise NotFound("没有这个竞赛")
+def _organiser_unit(contest_id: int, unit_id: int) -> tuple[User, Contest, Unit]:
+    """The caller (401), the contest and its unit (404, in that order), then 403 for anyone
+    but an organiser."""
+    user = require_user()
+    contest = contest_or_404(contest_id)
     unit = db.session.get(Unit, unit_id)
     if unit is None or unit.contest_id != contest.id:
         raise NotFound("本竞赛没有这个单位")
-    return contest, unit
+    roles.require_organiser(user)
+    return user, contest, unit
 
 
 # A DELETE's reason: in a JSON body or, for clients that send none, in the query.
@@ -146,10 +148,7 @@ _OPTIONAL_BODY = {"requestBody": {"required": False}}
     "contestant has a mark; an identity number or contest number already registered.",
 )
 def correct_contestant(event_id: int, contestant_id: int) -> Response:
-    user = require_user()
-    event = contest_service.get_event(event_id)
-    contestant = contest_service.get_contestant(event, contestant_id)
-    roles.require_organiser(user)
+    user, _, contestant = organiser_contestant(event_id, contestant_id)
     data = load(ContestantCorrectionIn())
     done = corrections.correct_contestant(
         contestant,
@@ -182,10 +181,7 @@ def correct_contestant(event_id: int, contestant_id: int) -> Response:
     extra=_OPTIONAL_BODY,
 )
 def remove_contestant(event_id: int, contestant_id: int) -> tuple[str, int]:
-    user = require_user()
-    event = contest_service.get_event(event_id)
-    contestant = contest_service.get_contestant(event, contestant_id)
-    roles.require_organiser(user)
+    user, _, contestant = organiser_contestant(event_id, contestant_id)
     corrections.remove_contestant(contestant, user, _reason())
     db.session.commit()
     return "", 204
@@ -206,9 +202,7 @@ def remove_contestant(event_id: int, contestant_id: int) -> tuple[str, int]:
     "“(北京)”): the two are one unit, to merge (its id is in `fields.into_unit_id`).",
 )
 def rename_unit(contest_id: int, unit_id: int) -> Response:
-    user = require_user()
-    _contest, unit = _unit(contest_id, unit_id)
-    roles.require_organiser(user)
+    user, _, unit = _organiser_unit(contest_id, unit_id)
     data = load(UnitRenameIn())
     done = corrections.rename_unit(unit, data["name"], data["reason"], user)
     db.session.commit()
@@ -235,9 +229,7 @@ def rename_unit(contest_id: int, unit_id: int) -> Response:
 def merge_unit(contest_id: int, unit_id: int) -> Response:
     """The unit in the path is merged into `into_unit_id` and removed; the answer is the unit
     that remains."""
-    user = require_user()
-    contest, unit = _unit(contest_id, unit_id)
-    roles.require_organiser(user)
+    user, contest, unit = _organiser_unit(contest_id, unit_id)
     data = load(UnitMergeIn())
     into = db.session.get(Unit, data["into_unit_id"])
     if into is None or into.contest_id != contest.id:
@@ -270,9 +262,7 @@ def merge_unit(contest_id: int, unit_id: int) -> Response:
     extra=_OPTIONAL_BODY,
 )
 def remove_unit(contest_id: int, unit_id: int) -> tuple[str, int]:
-    user = require_user()
-    _contest, unit = _unit(contest_id, unit_id)
-    roles.require_organiser(user)
+    user, _, unit = _organiser_unit(contest_id, unit_id)
     corrections.remove_unit(unit, _reason(), user)
     db.session.commit()
     return "", 204

@@ -9,7 +9,13 @@ from flask import request
 from flask.wrappers import Response
 from marshmallow import fields, validate
 
-from competition.contest.api.requests import results_request
+from competition.contest.api.requests import (
+    contest_or_404,
+    organiser_contest,
+    organiser_contestant,
+    organiser_event,
+    results_request,
+)
 from competition.contest.documents import certificates as certificate_docs
 from competition.contest.documents import downloads
 from competition.contest.services import awards as award_service
@@ -26,7 +32,7 @@ from competition.http.fields import BaseSchema, DecimalValue, Integer, List, Nes
 from competition.http.loading import load
 from competition.http.openapi import operation
 from competition.http.responses import download_response, pdf_response
-from competition.models import Certificate, Contest
+from competition.models import Certificate, User
 from competition.scoring.awards import Mode, QuotaBase, QuotaRounding
 
 
@@ -161,13 +167,6 @@ _ROUND_NOTE = "round is preliminary or final."
 # ---------------------------------------------------------------- helpers
 
 
-def _contest(contest_id: int) -> Contest:
-    contest = db.session.get(Contest, contest_id)
-    if contest is None:
-        raise NotFound("没有这个竞赛")
-    return contest
-
-
 def _rules_body(event_id: int, rules: Any) -> dict[str, Any]:
     return {
         "event_id": event_id,
@@ -213,9 +212,7 @@ def get_award_rules(event_id: int) -> Response:
     "(their replacements are printed with new serials).",
 )
 def set_award_rules(event_id: int) -> Response:
-    user = require_user()
-    event = contest_service.get_event(event_id)
-    roles.require_organiser(user)
+    user, event = organiser_event(event_id)
     data = load(AwardRulesIn())
     rules = award_service.set_rules(event, actor=user, **data)
     db.session.commit()
@@ -232,7 +229,7 @@ def set_award_rules(event_id: int) -> Response:
 )
 def get_colours(contest_id: int) -> Response:
     current_user()
-    contest = _contest(contest_id)
+    contest = contest_or_404(contest_id)
     return respond(ColoursOut(), certificate_service.colours_of(contest))
 
 
@@ -247,9 +244,7 @@ def get_colours(contest_id: int) -> Response:
     description='Colours as "#rrggbb": primary (frame band, title), accent (gold rules).',
 )
 def set_colours(contest_id: int) -> Response:
-    user = require_user()
-    contest = _contest(contest_id)
-    roles.require_organiser(user)
+    user, contest = organiser_contest(contest_id)
     data = load(ColoursIn())
     certificate_service.set_colours(contest, data["primary"], data["accent"], user)
     db.session.commit()
@@ -314,10 +309,7 @@ def replacements_pdf(event_id: int) -> Response:
     content_type="application/pdf",
 )
 def contestant_certificate_pdf(event_id: int, contestant_id: int) -> Response:
-    user = require_user()
-    event = contest_service.get_event(event_id)
-    contestant = contest_service.get_contestant(event, contestant_id)
-    roles.require_organiser(user)
+    user, _, contestant = organiser_contestant(event_id, contestant_id)
     body = certificate_docs.certificate_pdf(contestant.id, user)
     db.session.commit()
     return pdf_response(body, f"certificate-{contestant.id}.pdf")
@@ -398,9 +390,7 @@ def score_sheets_pdf(event_id: int, round_kind: str) -> Response:
     errors=(401, 403, 404),
 )
 def list_certificates(event_id: int) -> Response:
-    user = require_user()
-    event = contest_service.get_event(event_id)
-    roles.require_organiser(user)
+    _, event = organiser_event(event_id)
     return respond(
         CertificateListOut(), {"certificates": certificate_service.list_certificates(event)}
     )
@@ -408,6 +398,14 @@ def list_certificates(event_id: int) -> Response:
 
 def _certificate(serial: str) -> Certificate:
     return certificate_service.get_certificate(serial)
+
+
+def _organiser_certificate(serial: str) -> tuple[User, Certificate]:
+    """The caller (401) and the certificate (404), which only an organiser handles (403)."""
+    user = require_user()
+    certificate = _certificate(serial)
+    roles.require_organiser(user)
+    return user, certificate
 
 
 @bp.get("/certificates/<serial>")
@@ -449,9 +447,7 @@ def certificate_status(serial: str) -> Response:
     content_type="application/pdf",
 )
 def certificate_by_serial_pdf(serial: str) -> Response:
-    user = require_user()
-    certificate = _certificate(serial)
-    roles.require_organiser(user)
+    _, certificate = _organiser_certificate(serial)
     body = certificate_docs.certificate_pdf_by_serial(certificate)
     return pdf_response(body, f"certificate-{certificate.serial}.pdf")
 
@@ -468,9 +464,7 @@ def certificate_by_serial_pdf(serial: str) -> Response:
     "409 when already revoked.",
 )
 def revoke_certificate(serial: str) -> Response:
-    user = require_user()
-    certificate = _certificate(serial)
-    roles.require_organiser(user)
+    user, certificate = _organiser_certificate(serial)
     data = load(ReasonIn())
     certificate_service.revoke(certificate, data["reason"], user)
     db.session.commit()
@@ -489,9 +483,7 @@ def revoke_certificate(serial: str) -> Response:
     "audit trail. 409 for a revoked certificate.",
 )
 def reissue_certificate(serial: str) -> Response:
-    user = require_user()
-    certificate = _certificate(serial)
-    roles.require_organiser(user)
+    user, certificate = _organiser_certificate(serial)
     data = load(ReasonIn())
     certificate_service.reissue(certificate, data["reason"], user)
     db.session.commit()

@@ -13,6 +13,7 @@ from flask import jsonify
 from flask.wrappers import Response
 
 from competition.contest import policy, schemas
+from competition.contest.api.requests import organiser_event
 from competition.contest.services import contests as contest_service
 from competition.contest.services import judging as judging_service
 from competition.core import roles
@@ -195,9 +196,7 @@ def settle_row(
     errors=(400, 401, 403, 404, 422),
 )
 def require_sign_off(event_id: int) -> Response:
-    user = require_user()
-    event = contest_service.get_event(event_id)
-    roles.require_organiser(user)
+    user, event = organiser_event(event_id)
     data = load(schemas.RequiredIn())
     judging_service.set_require_sign_off(event, data["required"], user)
     db.session.commit()

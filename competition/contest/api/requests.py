@@ -1,5 +1,7 @@
-"""A request for a round's ranking, checked once for both of its answers: the JSON
-(`views.get_results`) and the PDF (`documents.results_pdf`)."""
+"""The checks the API's routes share, each in the contract's order (401, 404, 403): what an
+organiser's route names (`organiser_contest`, `organiser_event`, `organiser_round`,
+`organiser_contestant`), and a request for a round's ranking, checked once for both of its
+answers: the JSON (`views.get_results`) and the PDF (`documents.results_pdf`)."""
 
 from __future__ import annotations
 
@@ -7,11 +9,59 @@ from dataclasses import dataclass
 
 from competition.contest import policy
 from competition.contest.services import contests as contest_service
+from competition.core import roles
 from competition.core.errors import NotFound
 from competition.extensions import db
-from competition.http.api import current_user
+from competition.http.api import current_user, require_user
 from competition.http.loading import int_arg
-from competition.models import Event, Round, Unit, User
+from competition.models import Contest, Contestant, Event, Round, Unit, User
+
+
+# ---------------------------------------------------------------- an organiser's routes
+def contest_or_404(contest_id: int) -> Contest:
+    contest = db.session.get(Contest, contest_id)
+    if contest is None:
+        raise NotFound("没有这个竞赛")
+    return contest
+
+
+def organiser_contest(contest_id: int) -> tuple[User, Contest]:
+    """The caller (401) and the contest (404), which they must organise (403)."""
+    user = require_user()
+    contest = contest_or_404(contest_id)
+    roles.require_organiser(user)
+    return user, contest
+
+
+def organiser_event(event_id: int) -> tuple[User, Event]:
+    """The caller (401) and the event (404), which they must organise (403)."""
+    user = require_user()
+    event = contest_service.get_event(event_id)
+    roles.require_organiser(user)
+    return user, event
+
+
+def organiser_round(event_id: int, round_kind: str) -> tuple[User, Event, Round]:
+    """The caller (401), the event and its round (404, in that order), then 403 for anyone
+    but an organiser."""
+    user = require_user()
+    event = contest_service.get_event(event_id)
+    round_ = contest_service.get_round(event, round_kind)
+    roles.require_organiser(user)
+    return user, event, round_
+
+
+def organiser_contestant(event_id: int, contestant_id: int) -> tuple[User, Event, Contestant]:
+    """The caller (401), the event and its contestant (404, in that order), then 403 for
+    anyone but an organiser."""
+    user = require_user()
+    event = contest_service.get_event(event_id)
+    contestant = contest_service.get_contestant(event, contestant_id)
+    roles.require_organiser(user)
+    return user, event, contestant
+
+
+# ---------------------------------------------------------------- a round's ranking
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,13 @@ from sqlalchemy.orm import selectinload
 from werkzeug.http import quote_etag
 
 from competition.contest import policy, schemas
-from competition.contest.api.requests import results_request
+from competition.contest.api.requests import (
+    contest_or_404,
+    organiser_contest,
+    organiser_event,
+    organiser_round,
+    results_request,
+)
 from competition.contest.services import absences as absence_service
 from competition.contest.services import contests as contest_service
 from competition.contest.services import marks as mark_service
@@ -41,13 +47,6 @@ def _commit() -> None:
 
 
 # ---------------------------------------------------------------- contests and units
-def _contest(contest_id: int) -> Contest:
-    contest = db.session.get(Contest, contest_id)
-    if contest is None:
-        raise NotFound("没有这个竞赛")
-    return contest
-
-
 @bp.post("/contests")
 @operation(
     "创建竞赛 (organiser)",
@@ -117,7 +116,7 @@ def _if_match_version(current: int) -> int | None:
 )
 def get_contest(contest_id: int) -> Response:
     current_user()
-    contest = _contest(contest_id)
+    contest = contest_or_404(contest_id)
     return _tagged(respond(schemas.ContestOut(), contest), contest.version)
 
 
@@ -138,9 +137,7 @@ def get_contest(contest_id: int) -> Response:
     "has saved the settings since: otherwise 409, code `stale`, and nothing is written.",
 )
 def update_contest(contest_id: int) -> Response:
-    user = require_user()
-    contest = _contest(contest_id)
-    roles.require_organiser(user)
+    user, contest = organiser_contest(contest_id)
     version = _if_match_version(contest.version)
     data = load(schemas.ContestSettingsIn())
     setup.update_contest(contest, user, version=version, **data)
@@ -159,9 +156,7 @@ def update_contest(contest_id: int) -> Response:
     errors=(400, 401, 403, 404, 409, 422),
 )
 def create_unit(contest_id: int) -> Response:
-    user = require_user()
-    contest = _contest(contest_id)
-    roles.require_organiser(user)
+    _, contest = organiser_contest(contest_id)
     unit = contest_service.create_unit(contest, **load(schemas.UnitIn()))
     _commit()
     return respond(schemas.UnitOut(), unit, 201)
@@ -177,7 +172,7 @@ def create_unit(contest_id: int) -> Response:
 )
 def list_units(contest_id: int) -> Response:
     current_user()
-    contest = _contest(contest_id)
+    contest = contest_or_404(contest_id)
     return jsonify({"units": schemas.UnitOut(many=True).dump(contest.units)})
 
 
@@ -196,9 +191,7 @@ def list_units(contest_id: int) -> Response:
     f"{defaults.describe_reference_rules()}.",
 )
 def create_event(contest_id: int) -> Response:
-    user = require_user()
-    contest = _contest(contest_id)
-    roles.require_organiser(user)
+    _, contest = organiser_contest(contest_id)
     data = load(schemas.EventIn())
     event = contest_service.create_event(
         contest,
@@ -249,9 +242,7 @@ def get_event(event_id: int) -> Response:
     "otherwise 409, code `stale`, and nothing is written.",
 )
 def update_event(event_id: int) -> Response:
-    user = require_user()
-    event = contest_service.get_event(event_id)
-    roles.require_organiser(user)
+    user, event = organiser_event(event_id)
     version = _if_match_version(event.version)
     data = load(schemas.EventSettingsIn())
     event = setup.edit_event(event, user, version=version, **data)
@@ -273,9 +264,7 @@ def update_event(event_id: int) -> Response:
     "returned masked.",
 )
 def register_contestant(event_id: int) -> Response:
-    user = require_user()
-    event = contest_service.get_event(event_id)
-    roles.require_organiser(user)
+    _, event = organiser_event(event_id)
     contestant = contest_service.register_contestant(event, **load(schemas.ContestantIn()))
     _commit()
     return respond(schemas.ContestantOut(), contestant, 201)
@@ -323,9 +312,7 @@ def list_contestants(event_id: int) -> Response:
     errors=(400, 401, 403, 404, 409, 422),
 )
 def assign_judge(event_id: int) -> Response:
-    user = require_user()
-    event = contest_service.get_event(event_id)
-    roles.require_organiser(user)
+    user, event = organiser_event(event_id)
     data = load(schemas.JudgeIn())
     assignment = contest_service.assign_judge(
         event, data["user_id"], user, unit_id=data["unit_id"], chief=data["chief"]
@@ -343,9 +330,7 @@ def assign_judge(event_id: int) -> Response:
     errors=(401, 403, 404),
 )
 def list_judges(event_id: int) -> Response:
-    user = require_user()
-    event = contest_service.get_event(event_id)
-    roles.require_organiser(user)
+    _, event = organiser_event(event_id)
     assignments = db.session.scalars(
         select(JudgeAssignment)
         .where(JudgeAssignment.event_id == event.id)
@@ -555,10 +540,7 @@ def get_results(event_id: int, round_kind: str) -> Response:
     errors=(400, 401, 403, 404, 409, 422),
 )
 def resolve_tie(event_id: int, round_kind: str) -> Response:
-    user = require_user()
-    event = contest_service.get_event(event_id)
-    round_ = contest_service.get_round(event, round_kind)
-    roles.require_organiser(user)
+    user, event, round_ = organiser_round(event_id, round_kind)
     data = load(schemas.TieResolutionIn())
     resolution = result_service.resolve_tie(event, round_, data["order"], data["reason"], user)
     _commit()
@@ -621,10 +603,7 @@ def undo_absence(event_id: int, round_kind: str, contestant_id: int) -> tuple[st
     errors=(401, 403, 404, 409),
 )
 def publish(event_id: int, round_kind: str) -> Response:
-    user = require_user()
-    event = contest_service.get_event(event_id)
-    round_ = contest_service.get_round(event, round_kind)
-    roles.require_organiser(user)
+    user, event, round_ = organiser_round(event_id, round_kind)
     round_ = publication.publish(event, round_, user)
     _commit()
     return respond(schemas.RoundOut(), round_)
@@ -642,9 +621,7 @@ def publish(event_id: int, round_kind: str) -> Response:
     errors=(400, 401, 403, 404, 409, 422),
 )
 def set_finalists(event_id: int) -> Response:
-    user = require_user()
-    event = contest_service.get_event(event_id)
-    roles.require_organiser(user)
+    user, event = organiser_event(event_id)
     data = load(schemas.FinalistsIn())
     chosen = result_service.set_finalists(event, data["unit_id"], data["count"], user)
     _commit()
@@ -681,9 +658,7 @@ def get_finalists(event_id: int) -> Response:
     query=(("contestant_id", "only this contestant's entries"),),
 )
 def audit_trail(event_id: int) -> Response:
-    user = require_user()
-    event = contest_service.get_event(event_id)
-    roles.require_organiser(user)
+    _, event = organiser_event(event_id)
     query = select(AuditEntry).where(AuditEntry.event_id == event.id).order_by(AuditEntry.id)
     contestant_id = int_arg("contestant_id")
     if contestant_id is not None:

@@ -16,6 +16,7 @@ a new serial (`Certificate.superseded_by_id`).  `supersede_stale` is the one pla
 decides this.  The appeal decision (`services.appeals`) and the award rules
 (`services.awards`) call it when they change something; every issue and print calls it first
 as a safety net, so a change made by any other path is still caught before paper goes out.
+The certificates page only reads what that print would supersede (`stale_certificates`).
 
 Imports point down only: places come from `services.results.round_results`, tiers from
 `services.tiers` (never from `services.awards`, which sits above this module because it calls
@@ -36,7 +37,7 @@ from sqlalchemy import select
 
 from competition.contest.services.marks import lock_round
 from competition.contest.services.results import round_results
-from competition.contest.services.tiers import awards_for
+from competition.contest.services.tiers import tier_names
 from competition.core import audit
 from competition.core.errors import Conflict, Invalid, NotFound
 from competition.extensions import db
@@ -207,12 +208,10 @@ def standings(event: Event) -> dict[int, Standing]:
     """Every finalist ranked in the final now, with place, total and tier; absent and
     incomplete contestants are not in it."""
     results = round_results(event, event.round(FINAL))
-    awards = awards_for(event, results.ranking)
+    tiers = tier_names(event, results.ranking)
     return {
         entry.contestant_id: Standing(
-            place=entry.rank,
-            total=entry.total,
-            tier=awards.tier_of(entry.contestant_id) if awards is not None else None,
+            place=entry.rank, total=entry.total, tier=tiers.get(entry.contestant_id)
         )
         for entry in results.ranking.ranked
     }
@@ -277,9 +276,17 @@ def supersede_stale(event: Event, actor: User | None, reason: str) -> list[Certi
     return superseded
 
 
-def pending_replacements(event: Event) -> list[Certificate]:
+def stale_certificates(event: Event) -> list[Certificate]:
+    """The current certificates the final ranking and award tiers no longer bear out, which
+    the next print supersedes (`supersede_stale`).  Reads only: for a page that shows them
+    as they stand before anyone prints, without writing on a GET."""
+    return [certificate for certificate, _now in _stale(event)]
+
+
+def pending_replacements(event: Event, stale: Collection[Certificate] = ()) -> list[Certificate]:
     """Superseded certificates whose replacement is still to be printed, by old place; those
-    of contestants no longer ranked are left out (they get no replacement)."""
+    of contestants no longer ranked are left out (they get no replacement).  `stale` (from
+    `stale_certificates`) are counted in as the print will supersede them."""
     rows = db.session.scalars(
         select(Certificate)
         .where(
@@ -290,10 +297,11 @@ def pending_replacements(event: Event) -> list[Certificate]:
         )
         .order_by(Certificate.place, Certificate.id)
     )
-    pending = list(rows)
+    pending = [*rows, *stale]
     if not pending:
         return []
     ranked = standings(event)
+    pending.sort(key=lambda c: (c.place, c.id))
     return [c for c in pending if c.contestant_id in ranked]
 
 
@@ -353,7 +361,7 @@ def issue_certificates(
     supersede_stale(event, actor, CHECK_BEFORE_PRINT)
     wanted = {only} if isinstance(only, int) else None if only is None else set(only)
     results = round_results(event, event.round(FINAL))
-    awards = awards_for(event, results.ranking)
+    tiers = tier_names(event, results.ranking)
     existing = _existing(event)
     issued: list[Certificate] = []
     for entry in results.ranking.ranked:
@@ -370,7 +378,7 @@ def issue_certificates(
                 unit=contestant.unit.name,
                 place=entry.rank,
                 total=entry.total,
-                tier=awards.tier_of(contestant.id) if awards is not None else None,
+                tier=tiers.get(contestant.id),
                 issued_at=utcnow(),
                 issued_by_id=actor.id if actor else None,
                 reissue_count=0,

@@ -47,6 +47,7 @@ from competition.models import (
     User,
 )
 from competition.models.contests import FINAL
+from competition.scoring.values import plain
 
 SCORE = (
     "理论成绩",
@@ -328,8 +329,8 @@ def _read_score(
         draft.notes.append(
             note(
                 N_("已有成绩 %(old)s，将改为 %(new)s"),
-                old=f"{old.normalize():f}",
-                new=f"{value.normalize():f}",
+                old=plain(old),
+                new=plain(value),
             )
         )
     if contestant_id in absent:

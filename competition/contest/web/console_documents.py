@@ -20,9 +20,9 @@ from competition.contest.web.console_common import event_or_404, round_or_404
 from competition.core.i18n import _
 from competition.extensions import db
 from competition.http.blueprints import web as bp
-from competition.http.pages import current_organiser, organiser_page, signed_in_user
+from competition.http.pages import current_organiser, organiser_page
 from competition.http.responses import download_response
-from competition.models import Event
+from competition.models import Certificate, Event
 from competition.models.contests import FINAL
 
 #: The query argument by which the organiser confirms printing during the notice period.
@@ -57,14 +57,18 @@ def console_certificates(event_id: int) -> ResponseReturnValue:
     event = event_or_404(event_id)
     final = event.round(FINAL)
     notice = publication.notice_status(event, final)
-    user = signed_in_user()
-    if final.published:
-        # Shown as the record stands now: a stale paper is listed as superseded, not valid.
-        # The safety net of every print, not a write per view: it reads the cached ranking and
-        # writes (with its audit entry) only when a change by some other path left a paper out
-        # of step, which the next print would find anyway; otherwise the commit is empty.
-        certificate_service.supersede_stale(event, user, certificate_service.CHECK_BEFORE_PRINT)
-        db.session.commit()
+    # Shown as the record stands now, and a GET writes nothing: a paper a change by some
+    # other path left out of step (appeals and award rules supersede theirs when they change
+    # something) is listed as superseded and to be printed again; the next print supersedes
+    # it for good, with its audit entry (`supersede_stale`, the safety net of every print).
+    stale = certificate_service.stale_certificates(event) if final.published else []
+    stale_ids = {c.id for c in stale}
+
+    def status_of(certificate: Certificate) -> str:
+        if certificate.id in stale_ids:
+            return certificate_service.SUPERSEDED
+        return certificate_service.status_of(certificate)
+
     certificates = certificate_service.list_certificates(event)
     by_id = {c.id: c for c in certificates}
     return render_template(
@@ -73,8 +77,9 @@ def console_certificates(event_id: int) -> ResponseReturnValue:
         notice=notice,
         certificates=certificates,
         replacement={c.id: by_id.get(c.superseded_by_id) for c in certificates},
-        pending=certificate_service.pending_replacements(event) if final.published else [],
-        status_of=certificate_service.status_of,
+        pending=certificate_service.pending_replacements(event, stale) if final.published else [],
+        status_of=status_of,
+        stale_reason=certificate_service.CHECK_BEFORE_PRINT,
         early=EARLY,
     )
 

@@ -26,6 +26,7 @@ from competition.http.schemas import AuditEntryOut
 from competition.models import Cohort, CohortExpert, Role, Trainee
 from competition.reviews import downloads, excel, policy, schemas
 from competition.reviews import services as service
+from competition.reviews.api.requests import organiser_cohort
 from competition.scoring import defaults
 
 
@@ -118,9 +119,7 @@ def get_cohort(cohort_id: int) -> Response:
     "list removes the rubric. 409 once any review exists or the results are signed.",
 )
 def set_rubric(cohort_id: int) -> Response:
-    user = require_user()
-    cohort = service.get_cohort(cohort_id)
-    roles.require_organiser(user)
+    user, cohort = organiser_cohort(cohort_id)
     data = load(schemas.RubricIn())
     items = [service.RubricItemSpec(**item) for item in data["items"]]
     cohort = service.set_rubric(cohort, items, user)
@@ -140,9 +139,7 @@ def set_rubric(cohort_id: int) -> Response:
     "all; trainees from `appointment_band` upwards are recommended for appointment.",
 )
 def set_bands(cohort_id: int) -> Response:
-    user = require_user()
-    cohort = service.get_cohort(cohort_id)
-    roles.require_organiser(user)
+    user, cohort = organiser_cohort(cohort_id)
     data = load(schemas.BandsIn())
     bands = [service.BandSpec(**band) for band in data["bands"]]
     cohort = service.set_bands(cohort, bands, data["appointment_band"], user)
@@ -161,9 +158,7 @@ def set_bands(cohort_id: int) -> Response:
     errors=_WRITE_ERRORS,
 )
 def add_session(cohort_id: int) -> Response:
-    user = require_user()
-    cohort = service.get_cohort(cohort_id)
-    roles.require_organiser(user)
+    _, cohort = organiser_cohort(cohort_id)
     data = load(schemas.SessionIn())
     session = service.add_session(cohort, data["date"], data["place"], data["note"])
     _commit()
@@ -183,9 +178,7 @@ def add_session(cohort_id: int) -> Response:
     description="`user_id` links the trainee's own login (a user of role trainee).",
 )
 def add_trainee(cohort_id: int) -> Response:
-    user = require_user()
-    cohort = service.get_cohort(cohort_id)
-    roles.require_organiser(user)
+    _, cohort = organiser_cohort(cohort_id)
     trainee = service.add_trainee(cohort, **load(schemas.TraineeIn()))
     _commit()
     return respond(schemas.TraineeOut(), trainee, 201)
@@ -247,9 +240,7 @@ def list_trainees(cohort_id: int) -> Response:
 def import_trainees(cohort_id: int) -> Response:
     """Trainees from an .xlsx upload (multipart field `file`). `?dry_run=1` only checks and
     reports every row; otherwise every row is stored, or none when any row is bad (422)."""
-    user = require_user()
-    cohort = service.get_cohort(cohort_id)
-    roles.require_organiser(user)
+    user, cohort = organiser_cohort(cohort_id)
     dry_run = flag_arg("dry_run")
     upload = request.files.get("file")
     if upload is None:
@@ -284,9 +275,7 @@ def import_trainees(cohort_id: int) -> Response:
     description="`lead: true` makes the expert the panel lead in place of any other.",
 )
 def add_expert(cohort_id: int) -> Response:
-    user = require_user()
-    cohort = service.get_cohort(cohort_id)
-    roles.require_organiser(user)
+    user, cohort = organiser_cohort(cohort_id)
     data = load(schemas.ExpertIn())
     seat = service.add_expert(cohort, data["user_id"], user, lead=data["lead"])
     _commit()
@@ -318,9 +307,7 @@ def list_experts(cohort_id: int) -> Response:
     errors=_WRITE_ERRORS,
 )
 def set_lead(cohort_id: int) -> Response:
-    user = require_user()
-    cohort = service.get_cohort(cohort_id)
-    roles.require_organiser(user)
+    user, cohort = organiser_cohort(cohort_id)
     seat = service.set_lead(cohort, load(schemas.LeadIn())["user_id"], user)
     _commit()
     return respond(schemas.ExpertOut(), seat)
@@ -518,8 +505,6 @@ def sign_off(cohort_id: int) -> Response:
     errors=(401, 403, 404),
 )
 def cohort_audit(cohort_id: int) -> Response:
-    user = require_user()
-    cohort = service.get_cohort(cohort_id)
-    roles.require_organiser(user)
+    _, cohort = organiser_cohort(cohort_id)
     entries = service.audit_entries(cohort)
     return jsonify({"entries": AuditEntryOut(many=True).dump(entries)})

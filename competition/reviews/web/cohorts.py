@@ -46,6 +46,7 @@ from competition.core.errors import AppError, Invalid
 from competition.core.i18n import _, lazy_gettext
 from competition.core.spreadsheets import Sheet, write_xlsx
 from competition.extensions import db
+from competition.http.accounts import create_and_seat, free_accounts, seat_account
 from competition.http.blueprints import web as bp
 from competition.http.loading import load
 from competition.http.pages import (
@@ -62,6 +63,7 @@ from competition.reviews import downloads, excel, policy, schemas
 from competition.reviews import services as service
 from competition.reviews.web.common import fix_marked, person_name, signed_line
 from competition.scoring.review import MAX_RUBRIC_ITEMS
+from competition.scoring.values import plain
 
 RUBRIC_ROWS = 6
 BAND_ROWS = 4
@@ -171,7 +173,7 @@ class BandsForm(FlaskForm):
 
 
 def _fill_rubric(form: RubricForm, cohort: Cohort) -> None:
-    rows = [(i.key, i.name, f"{i.weight.normalize():f}") for i in cohort.rubric_items]
+    rows = [(i.key, i.name, plain(i.weight)) for i in cohort.rubric_items]
     while len(form.items) < max(RUBRIC_ROWS, len(rows) + 2):
         form.items.append_entry()
     for index, row in enumerate(form.items):
@@ -180,10 +182,7 @@ def _fill_rubric(form: RubricForm, cohort: Cohort) -> None:
 
 
 def _fill_bands(form: BandsForm, cohort: Cohort) -> None:
-    rows = [
-        (b["key"], b.get("label", ""), f"{Decimal(b['minimum']).normalize():f}")
-        for b in cohort.bands
-    ]
+    rows = [(b["key"], b.get("label", ""), plain(Decimal(b["minimum"]))) for b in cohort.bands]
     while len(form.bands) < max(BAND_ROWS, len(rows) + 1):
         form.bands.append_entry()
     for index, row in enumerate(form.bands):
@@ -381,14 +380,9 @@ def _trainee_form(cohort: Cohort) -> TraineeForm:
     linked = select(Trainee.user_id).where(
         Trainee.cohort_id == cohort.id, Trainee.user_id.is_not(None)
     )
-    free = db.session.scalars(
-        select(User)
-        .where(User.role == Role.TRAINEE, User.active.is_(True), User.id.not_in(linked))
-        .order_by(User.username)
-    ).all()
-    form.user_id.choices = [SelectChoice(0, _("不关联（学员没有自己的登录）"))] + [
-        SelectChoice(u.id, f"{u.username}（{u.display_name}）" if u.display_name else u.username)
-        for u in free
+    form.user_id.choices = [
+        SelectChoice(0, _("不关联（学员没有自己的登录）")),
+        *free_accounts(Role.TRAINEE, linked),
     ]
     return form
 
@@ -576,16 +570,8 @@ class LeadForm(FlaskForm):
 
 def _panel_forms(cohort: Cohort) -> tuple[NewExpertForm, SeatExpertForm]:
     seated = select(CohortExpert.user_id).where(CohortExpert.cohort_id == cohort.id)
-    free = db.session.scalars(
-        select(User)
-        .where(User.role == Role.EXPERT, User.active.is_(True), User.id.not_in(seated))
-        .order_by(User.username)
-    ).all()
     seat_form = SeatExpertForm(prefix="seat")
-    seat_form.user_id.choices = [
-        SelectChoice(u.id, f"{u.username}（{u.display_name}）" if u.display_name else u.username)
-        for u in free
-    ]
+    seat_form.user_id.choices = free_accounts(Role.EXPERT, seated)
     return NewExpertForm(prefix="new"), seat_form
 
 
@@ -611,18 +597,15 @@ def console_cohort_experts(cohort_id: int) -> ResponseReturnValue:
     new_form, seat_form = _panel_forms(cohort)
     errors: list[str] = []
     if request.method == "POST" and new_form.validate_on_submit():
-        try:
-            user = user_service.create_user(
-                new_form.username.data.strip(),
-                new_form.password.data,
-                Role.EXPERT,
-                new_form.display_name.data.strip(),
-            )
-            service.add_expert(cohort, user.id, current_organiser(), lead=new_form.lead.data)
-            db.session.commit()
-        except AppError as error:
-            errors = show_refusal(new_form, error, headline=fix_marked())
-        else:
+        user, errors = create_and_seat(
+            new_form,
+            Role.EXPERT,
+            lambda account: service.add_expert(
+                cohort, account.id, current_organiser(), lead=new_form.lead.data
+            ),
+            headline=fix_marked(),
+        )
+        if user is not None:
             flash(_("已创建评审专家 %(name)s 并加入专家组。", name=person_name(user)), "success")
             return redirect(url_for("web.console_cohort_experts", cohort_id=cohort.id))
     return _panel_page(cohort, new_form, seat_form, errors)
@@ -635,14 +618,14 @@ def console_cohort_seat_expert(cohort_id: int) -> ResponseReturnValue:
     new_form, seat_form = _panel_forms(cohort)
     errors: list[str] = []
     if seat_form.validate_on_submit():
-        try:
-            service.add_expert(
+        errors = seat_account(
+            seat_form,
+            lambda: service.add_expert(
                 cohort, seat_form.user_id.data, current_organiser(), lead=seat_form.lead.data
-            )
-            db.session.commit()
-        except AppError as error:
-            errors = show_refusal(seat_form, error, headline=fix_marked())
-        else:
+            ),
+            headline=fix_marked(),
+        )
+        if not errors:
             flash(_("评审专家已加入专家组。"), "success")
             return redirect(url_for("web.console_cohort_experts", cohort_id=cohort.id))
     return _panel_page(cohort, new_form, seat_form, errors)

@@ -268,6 +268,58 @@ def test_the_safety_net_of_a_print_catches_a_change_made_by_another_path(app, cl
     assert reasons == {"打印前核对：成绩、名次或奖项已与证书不符"}
 
 
+def test_the_certificates_page_shows_a_stale_paper_and_writes_nothing(app, client):
+    """A paper left out of step by a path without the appeal's hook is shown on the console's
+    certificates page as superseded and to be printed again, yet the GET writes nothing: no
+    supersede, no audit entry. The print supersedes it, as the safety net of every print."""
+    from decimal import Decimal
+
+    from competition.contest.services import marks as mark_service
+    from competition.extensions import db
+    from competition.models import Contestant, Event, User
+
+    final = published_final(app, client, names=TWELVE)
+    old = _first_print(final)
+    last = final.ranked[-1]["contestant_id"]
+    with app.app_context():
+        event = db.session.get(Event, final.event_id)
+        judge = db.session.get(User, final.judge_id)
+        contestant = db.session.get(Contestant, last)
+        mark_service.set_mark(
+            event,
+            event.round("final"),
+            contestant,
+            "theory",
+            Decimal(95),
+            judge,
+            reason="更正",
+            actor=judge,
+            by_appeal=True,
+        )
+        db.session.commit()
+
+    sign_in(client, "org")
+    url = f"/console/events/{final.event_id}/certificates"
+    for _ in range(2):
+        page = client.get(url).get_data(as_text=True)
+        reprint = text_of(page.split('id="reprint"')[1].split("</section>")[0])
+        assert old[last] in reprint and "打印前核对" in reprint
+        assert old[final.ranked[0]["contestant_id"]] not in reprint
+        assert "已作废" in text_of(page.split('id="issued"')[1])
+    # Nothing was written: every paper is still valid in the record, the trail has no entry.
+    assert {c["status"] for c in _listed(final).values()} == {"valid"}
+    trail = final.org.get(f"/events/{final.event_id}/audit")["entries"]
+    assert not [e for e in trail if e["action"] == "certificate.supersede"]
+
+    pdf = final.org.call(
+        "GET", f"/events/{final.event_id}/rounds/final/replacements.pdf", status=200
+    ).data
+    assert "丙四" in flat(pdf_text(pdf)) and old[last] not in serials(pdf_text(pdf))
+    assert _listed(final)[old[last]]["status"] == "superseded"
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="reprint"' not in page
+
+
 def _end_notice(app, event_id: int) -> None:
     from competition.extensions import db
     from competition.models import Round
