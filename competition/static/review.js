@@ -12,7 +12,8 @@
  *   sent: it stays a draft here and the state line says what is still missing. The save
  *   button sends it anyway, so the server names every missing field.
  * - Saves go out one after another; a refusal is shown inline; "offline" retries when the
- *   network is back; a result signed meanwhile (409) turns the form read-only.
+ *   network is back; a result signed meanwhile (409) turns the form read-only; leaving the
+ *   page with changes the server does not have yet asks first.
  */
 (function () {
   "use strict";
@@ -368,6 +369,15 @@
   });
   window.addEventListener("online", function () {
     save(false);
+  });
+  /* Leaving with what the server does not have yet asks first (the draft stays here anyway). */
+  window.addEventListener("beforeunload", function (event) {
+    if (!locked && !same(current(), saved)) {
+      event.preventDefault();
+      event.returnValue = texts.textLeave;
+      return texts.textLeave;
+    }
+    return undefined;
   });
 
   /* ------------------------------------------------------------ a draft left on this device */

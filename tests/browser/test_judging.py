@@ -241,11 +241,13 @@ def test_a_sheet_never_overwrites_a_mark_it_did_not_show(app, client, live_serve
     phone.keyboard.press("Control+A")
     _type_and_enter(phone, "85")
     changed = _row(phone, "101")
-    expect(changed.locator(".state")).to_contain_text("评分已被他人修改（现为 82.00）")
+    expect(changed.locator(".state")).to_contain_text("他人已改为 82.00；您输入的是 85")
     expect(changed.locator(".state")).to_contain_text("或再按回车，以您输入的分数替换")
-    expect(changed).to_have_class(re.compile(r"\bfailed\b"))
+    expect(changed).to_have_class(re.compile(r"\bconflict\b"))
+    expect(changed.locator("button.keep-theirs")).to_have_text("保留 82.00")
+    expect(changed.locator("button.use-mine")).to_have_text("改为 85")
     _type_and_enter(phone, "90")  # the empty row on the phone: the tablet made it meanwhile
-    expect(_row(phone, "104").locator(".state")).to_contain_text("现为 70.00")
+    expect(_row(phone, "104").locator(".state")).to_contain_text("他人已改为 70.00")
     screenshot(phone, "judging-sheet-changed-elsewhere")
 
     phone.locator("input.mark").first.focus()

@@ -14,13 +14,24 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask.wrappers import Response
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.http import quote_etag
 from wtforms import HiddenField
 
@@ -29,6 +40,7 @@ from competition.contest.schemas import MarkIn
 from competition.contest.services import contests as contest_service
 from competition.contest.services import judging as judging_service
 from competition.contest.services import marks as mark_service
+from competition.contest.wording import round_label
 from competition.core import roles
 from competition.core.errors import Conflict, Invalid, NotFound
 from competition.core.i18n import _, lazy_gettext
@@ -39,10 +51,9 @@ from competition.http.fields import DecimalValue, format_decimal
 from competition.http.loading import if_match_tags, if_none_match_any, load
 from competition.http.pages import json_endpoint, role_required, signed_in_user
 from competition.models import Component, Event, JudgeAssignment, Role, Round, Unit, User
-from competition.models.contests import FINAL, PRELIMINARY
+from competition.models.contests import PRELIMINARY, ROUND_KINDS
 from competition.scoring import sheets as rules
 
-ROUND_LABELS = {PRELIMINARY: lazy_gettext("初赛"), FINAL: lazy_gettext("决赛")}
 ROW_LABELS = {
     rules.ROW_EMPTY: lazy_gettext("未录入"),
     rules.ROW_AWAITING_FIRST: lazy_gettext("裁判未评分"),
@@ -61,7 +72,8 @@ class ActionForm(FlaskForm):
 
 def page_context() -> dict[str, Any]:
     return {
-        "round_labels": ROUND_LABELS,
+        # The round names of `contest.wording`, as a table the templates index by kind.
+        "round_labels": {kind: round_label(kind) for kind in ROUND_KINDS},
         "row_labels": ROW_LABELS,
         "judge_name": _judge_name,
         "score": format_decimal,
@@ -114,6 +126,22 @@ def _checks(component: Component) -> dict[str, Any]:
     }
 
 
+def _offline_copy(page: str) -> Response:
+    """A score sheet the service worker (`sheet_worker`) may keep on the judge's device, and
+    no other page: it opens again there without the network."""
+    response = make_response(page)
+    response.headers["X-Sheet-Offline"] = "1"
+    return response
+
+
+def _next_step(ref: judging_service.SheetRef) -> tuple[str, str]:
+    """Where Enter on the last row goes: a chief who signs this sheet to its sign-off, any
+    other judge back to the list of their sheets."""
+    if policy.may_sign(_user(), ref.event, ref.round, ref.assignment):
+        return _review_url(ref), _("完成，去核对并签字")
+    return url_for("web.judging_index"), _("完成，返回我的评分")
+
+
 def _lock_reason(view: judging_service.SheetView) -> str | None:
     if view.ref.round.published:
         return _("本轮成绩已发布，评分表已锁定。")
@@ -131,12 +159,45 @@ class _EventTasks:
     to_sign: dict[int, list[judging_service.SheetProgress]]
     to_verify: list[judging_service.SheetProgress]
     unit_name: str | None
+    rounds: list[Round]  # the rounds with own sheets, those still open first
+    sign_rounds: list[Round]  # the rounds with sheets to sign, likewise
+
+    @property
+    def open(self) -> bool:
+        """Something is left to do here: an own sheet to fill, one to sign or to re-enter."""
+        return (
+            any(_is_open(line) for lines in self.own.values() for line in lines)
+            or any(not line.counts.signed for lines in self.to_sign.values() for line in lines)
+            or bool(self.to_verify)
+        )
+
+
+def _is_open(line: judging_service.SheetProgress) -> bool:
+    """A sheet that can still change: its round unpublished and no chief judge's signature."""
+    return not line.round.published and not line.counts.signed
+
+
+def _open_first(lines: list[judging_service.SheetProgress]) -> list[judging_service.SheetProgress]:
+    """Open sheets first, and of those the unfinished before the complete; otherwise in the
+    event's order of components and judges (the sort is stable)."""
+    return sorted(lines, key=lambda line: (not _is_open(line), line.counts.complete))
+
+
+def _rounds_open_first(
+    event: Event, sheets: dict[int, list[judging_service.SheetProgress]]
+) -> list[Round]:
+    """The event's rounds that have sheets here, those with an open sheet first."""
+    return sorted(
+        (r for r in event.rounds if r.id in sheets),
+        key=lambda r: r.published or not any(_is_open(line) for line in sheets[r.id]),
+    )
 
 
 @bp.get("/judging")
 @role_required(Role.JUDGE)
 def judging_index() -> str:
-    """What this judge marks, what they sign as chief judge, and what they re-enter."""
+    """What this judge marks, what they sign as chief judge, and what they re-enter: the
+    events and rounds with something left to do first, and in each the open sheets first."""
     user = _user()
     assignments = list(
         db.session.scalars(
@@ -145,14 +206,22 @@ def judging_index() -> str:
             .order_by(JudgeAssignment.event_id)
         )
     )
+    events = {
+        event.id: event
+        for event in db.session.scalars(
+            select(Event)
+            .where(Event.id.in_([a.event_id for a in assignments]))
+            .options(selectinload(Event.rounds), selectinload(Event.components))
+        )
+    }
+    progress = judging_service.progress_of_events(list(events.values()))
     tasks = []
     for assignment in assignments:
-        event = db.session.get(Event, assignment.event_id)
-        assert event is not None
+        event = events[assignment.event_id]
         own: dict[int, list[judging_service.SheetProgress]] = defaultdict(list)
         to_sign: dict[int, list[judging_service.SheetProgress]] = defaultdict(list)
         to_verify = []
-        for line in judging_service.progress(event):
+        for line in progress.get(event.id, []):
             if line.judge.id == user.id:
                 own[line.round.id].append(line)
             if policy.assignment_may_sign(assignment, line.round, line.assignment):
@@ -170,17 +239,29 @@ def judging_index() -> str:
         for round_ in event.rounds:
             if assignment.unit_id is None or round_.kind == PRELIMINARY:
                 own.setdefault(round_.id, [])
+        own = {round_id: _open_first(lines) for round_id, lines in own.items()}
+        to_sign = {round_id: _open_first(lines) for round_id, lines in to_sign.items()}
         unit = db.session.get(Unit, assignment.unit_id) if assignment.unit_id else None
         tasks.append(
-            _EventTasks(event, assignment, own, to_sign, to_verify, unit.name if unit else None)
+            _EventTasks(
+                event,
+                assignment,
+                own,
+                to_sign,
+                to_verify,
+                unit.name if unit else None,
+                _rounds_open_first(event, own),
+                _rounds_open_first(event, to_sign),
+            )
         )
+    tasks.sort(key=lambda task: not task.open)
     return render_template("contest/judging/index.html", tasks=tasks, **page_context())
 
 
 # ---------------------------------------------------------------- the score sheet
 @bp.get("/judging/events/<int:event_id>/<round_kind>/<component_key>")
 @role_required(Role.JUDGE)
-def score_sheet(event_id: int, round_kind: str, component_key: str) -> str:
+def score_sheet(event_id: int, round_kind: str, component_key: str) -> Response:
     ref = _own_sheet(event_id, round_kind, component_key)
     view = judging_service.load_sheet(ref)
     rows = [
@@ -198,15 +279,18 @@ def score_sheet(event_id: int, round_kind: str, component_key: str) -> str:
         }
         for row in view.rows
     ]
-    return render_template(
-        "contest/judging/sheet.html",
-        mode="first",
-        view=view,
-        rows=rows,
-        lock_reason=_lock_reason(view),
-        identities=policy.sees_identities(_user(), ref.round),
-        checks=_checks(ref.component),
-        **page_context(),
+    return _offline_copy(
+        render_template(
+            "contest/judging/sheet.html",
+            mode="first",
+            view=view,
+            rows=rows,
+            lock_reason=_lock_reason(view),
+            identities=policy.sees_identities(_user(), ref.round),
+            checks=_checks(ref.component),
+            next_step=_next_step(ref),
+            **page_context(),
+        )
     )
 
 
@@ -248,12 +332,47 @@ def score_sheet_mark(
     return response
 
 
+@bp.get("/judging/events/<int:event_id>/<round_kind>/<component_key>/marks/<int:contestant_id>")
+@json_endpoint
+def score_sheet_mark_now(
+    event_id: int, round_kind: str, component_key: str, contestant_id: int
+) -> Response:
+    """The judge's mark as the server holds it now (null for none), with its ETag: for a sheet
+    whose queued change was refused as stale (someone changed the mark while the judge was
+    offline), so that the row can show both values and let the judge choose."""
+    ref = _own_sheet(event_id, round_kind, component_key)
+    row = next(
+        (r for r in judging_service.load_sheet(ref).rows if r.contestant.id == contestant_id),
+        None,
+    )
+    if row is None:
+        raise NotFound("本赛项没有这名选手")
+    value = format_decimal(row.mark) if row.mark is not None else None
+    response = jsonify({"contestant_id": contestant_id, "component": component_key, "value": value})
+    if row.etag:
+        response.set_etag(row.etag)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/judging/sheet-worker.js")
+def sheet_worker() -> Response:
+    """The score sheets' service worker, served from /judging/ so that its scope is the
+    judging pages: a sheet opened once on a device opens again without the network."""
+    script = Path(current_app.static_folder or "static", "sheet-worker.js").read_bytes()
+    return Response(
+        script,
+        content_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
 # ---------------------------------------------------------------- second entry (blind)
 @bp.get(
     "/judging/events/<int:event_id>/<round_kind>/<component_key>/sheets/<int:judge_id>/second-entry"
 )
 @role_required(Role.JUDGE, Role.ORGANISER)
-def second_entry(event_id: int, round_kind: str, component_key: str, judge_id: int) -> str:
+def second_entry(event_id: int, round_kind: str, component_key: str, judge_id: int) -> Response:
     ref = _sheet(event_id, round_kind, component_key, judge_id)
     policy.require_second_entry(_user(), ref.event, ref.round, ref.assignment)
     view = judging_service.load_sheet(ref)
@@ -277,15 +396,18 @@ def second_entry(event_id: int, round_kind: str, component_key: str, judge_id: i
         }
         for row in view.rows
     ]
-    return render_template(
-        "contest/judging/sheet.html",
-        mode="second",
-        view=view,
-        rows=rows,
-        lock_reason=_lock_reason(view),
-        identities=False,
-        checks=_checks(ref.component),
-        **page_context(),
+    return _offline_copy(
+        render_template(
+            "contest/judging/sheet.html",
+            mode="second",
+            view=view,
+            rows=rows,
+            lock_reason=_lock_reason(view),
+            identities=False,
+            checks=_checks(ref.component),
+            next_step=(_review_url(ref), _("完成，去核对这张评分表")),
+            **page_context(),
+        )
     )
 
 
@@ -334,7 +456,7 @@ def sheet_review(event_id: int, round_kind: str, component_key: str, judge_id: i
         lock_reason=_lock_reason(view),
         identities=policy.sees_identities(user, ref.round),
         may_sign=policy.may_sign(user, ref.event, ref.round, ref.assignment),
-        sign_refusal=view.counts.sign_refusal(),
+        sign_refusal=view.counts.sign_refusal_message(),
         is_organiser=roles.is_organiser(user),
         action_form=ActionForm(),
         **page_context(),
