@@ -15,7 +15,10 @@ services, the way an organiser and the judges would through the API:
   ties: equal totals separated by practical, equal totals and practical separated by time used,
   and a tie on everything settled by the chief judge's recorded ruling;
 - every judge's sheet signed by the chief judge (the event requires sign-off), both rounds
-  published.
+  published;
+- a second event, 数控车工 (职工组), whose preliminary is open for marking so a newcomer can try
+  the score sheet at once: two units' people registered, nothing marked, nothing locked, and
+  those units' committee judges (`unit1_judge`, `unit2_judge`) assigned to mark it.
 
 Everything is deterministic (`random.Random(SEED)`, never the global generator).  The loader
 flushes but never commits: the caller decides.  It checks the ties it crafted against the real
@@ -83,6 +86,12 @@ COMPONENTS = (
 )
 TIE_BREAKS = (*contest_service.REFERENCE_TIE_BREAKS, "time_used")
 MARKED = ("theory", "practical", "time_used")
+
+# The event left open for marking: 3 people of each of the first two units, marked by those
+# units' committee judges (`unit1_judge`, `unit2_judge`, the same logins as in the milling).
+OPEN_EVENT_NAME = "数控车工"
+OPEN_EVENT_UNITS = 2
+OPEN_EVENT_NAMES = (("高志远", "韩雪梅", "邓文杰"), ("沈嘉怡", "范立新", "石浩宇"))
 
 PANEL = (
     "决赛裁判长",
@@ -282,7 +291,29 @@ def load_demo_contest() -> list[DemoLogin]:
     _settle_final(event, final, slots, organiser)
     _sign_every_sheet(event, final, panel[0])
     result_service.publish_round(event, final, organiser)
+
+    _open_event(contest, unit_ids[:OPEN_EVENT_UNITS], committee[:OPEN_EVENT_UNITS], organiser)
     return logins.made
+
+
+def _open_event(
+    contest: Contest, unit_ids: Sequence[int], committee: Sequence[User], organiser: User
+) -> Event:
+    """The event left open: registered and judged, its preliminary not marked, signed or
+    published, so `unit1_judge` can enter a mark in the first minute."""
+    event = contest_service.create_event(
+        contest,
+        OPEN_EVENT_NAME,
+        EVENT_GROUP,
+        MIN_FINALISTS,
+        contest_service.REFERENCE_COMPONENTS,
+        contest_service.REFERENCE_TIE_BREAKS,
+    )
+    for unit_id, judge, names in zip(unit_ids, committee, OPEN_EVENT_NAMES, strict=True):
+        contest_service.assign_judge(event, judge.id, organiser, unit_id=unit_id)
+        for name in names:
+            contest_service.register_contestant(event, name, unit_id)
+    return event
 
 
 # ---------------------------------------------------------------- contestants

@@ -7,6 +7,8 @@ time; templates have `_()` from Flask-Babel. Catalogs live in competition/transl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import has_request_context, request
 from flask_babel import gettext, lazy_gettext, ngettext
 
@@ -29,9 +31,23 @@ __all__ = [
     "_",
     "gettext",
     "lazy_gettext",
+    "listed",
     "ngettext",
+    "paren",
     "select_locale",
 ]
+
+
+def paren(text: object) -> str:
+    """An aside in brackets after a name or a heading: "（职工组）" in Chinese, " (Workers)" in
+    English, never full-width brackets in an English sentence."""
+    return gettext("（%(text)s）", text=text)
+
+
+def listed(items: Iterable[object], semicolons: bool = False) -> str:
+    """Items of a list in a sentence: 、 (or ；) between them in Chinese, ", " (or "; ") in
+    English."""
+    return (gettext("；") if semicolons else gettext("、")).join(str(item) for item in items)
 
 
 def select_locale() -> str:

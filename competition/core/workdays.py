@@ -43,6 +43,18 @@ def notice_ends_on(published_on: date, working_days: int, calendar: Calendar) ->
     return day
 
 
+def working_days_left(today: date, ends_on: date, calendar: Calendar) -> int:
+    """The working days of a notice period still to come after `today`, up to and including
+    its last day `ends_on`: 0 on the last day itself and once it has ended."""
+    left = 0
+    day = today
+    while day < ends_on:
+        day += timedelta(days=1)
+        if calendar.is_working_day(day):
+            left += 1
+    return left
+
+
 def parse_dates(text: str | None) -> frozenset[date]:
     """Dates from a setting: ISO dates or ranges (`2026-10-01..2026-10-07`), separated by
     commas, spaces or new lines. A malformed entry raises ValueError with the entry in it, so a

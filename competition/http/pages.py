@@ -17,10 +17,13 @@ from competition.core.i18n import _, lazy_gettext
 from competition.core.roles import require_organiser
 from competition.extensions import db, login_manager
 from competition.http.blueprints import web as bp
-from competition.models import User
+from competition.models import Role, User
 from competition.scoring.values import plain
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: The attribute on a page's view that says who may open it (see `page_roles`).
+PAGE_ROLES = "page_roles"
 
 login_manager.login_view = "web.login"
 login_manager.login_message = lazy_gettext("请先登录。")
@@ -55,6 +58,7 @@ def role_required(*roles: str) -> Callable[[F], F]:
                 raise Forbidden()
             return view(*args, **kwargs)
 
+        setattr(wrapped, PAGE_ROLES, tuple(Role(r) for r in roles) or tuple(Role))
         return wrapped  # type: ignore[return-value]
 
     return decorator
@@ -69,7 +73,15 @@ def organiser_page(view: F) -> F:
         require_organiser(current_organiser())
         return view(*args, **kwargs)
 
+    setattr(wrapped, PAGE_ROLES, (Role.ORGANISER,))
     return wrapped  # type: ignore[return-value]
+
+
+def page_roles(view: Callable[..., Any]) -> tuple[Role, ...] | None:
+    """Who may open a page, as its decorator (`role_required`, `organiser_page`) recorded it
+    on the view: the roles, every role for any signed-in user, None for a public page. Read by
+    the test that every page has a link to it from the home of each role that may use it."""
+    return getattr(view, PAGE_ROLES, None)
 
 
 def current_organiser() -> User:

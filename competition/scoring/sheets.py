@@ -94,12 +94,23 @@ class SheetCounts:
 
     def sign_refusal(self) -> str | None:
         """Why the chief judge cannot sign this sheet now, or None when it may be signed."""
+        message = self.sign_refusal_message()
+        return None if message is None else message[0] % message[1]
+
+    def sign_refusal_message(self) -> tuple[str, dict[str, int]] | None:
+        """`sign_refusal` as its message and values, for a page to translate before filling in
+        (the messages are in the catalog)."""
         if self.signed:
-            return "该评分表已签字"
+            return "该评分表已签字", {}
         if not self.complete:
-            return f"还有 {self.empty} 行未评分，不能签字"
+            return "还有 %(empty)d 行未评分，不能签字", {"empty": self.empty}
         if not self.verified:
             if self.mismatched:
-                return f"二次录入有 {self.mismatched} 行不一致，须先核定"
-            return f"二次录入尚未完成（已核对 {self.checked}/{self.expected} 行）"
+                return "二次录入有 %(mismatched)d 行不一致，须先核定", {
+                    "mismatched": self.mismatched
+                }
+            return (
+                "二次录入尚未完成（已核对 %(checked)d/%(expected)d 行）",
+                {"checked": self.checked, "expected": self.expected},
+            )
         return None

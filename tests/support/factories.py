@@ -112,18 +112,25 @@ def build_world(
     client: FlaskClient,
     per_unit: Sequence[int] = (4, 4),
     event: dict[str, Any] | None = None,
+    contest: dict[str, Any] | None = None,
+    unit_name: str = "单位{unit}",
+    person_name: str = "选手{unit}-{n}",
 ) -> World:
+    """`contest` and `event` override the bodies posted; `unit_name` and `person_name` are
+    formats of the unit's number and the person's number in it (from 1)."""
     org = organiser(app, client)
-    contest = org.post("/contests", {"name": "第五届职工职业技能竞赛", "host": "总工会"})
-    ev = org.post(f"/contests/{contest['id']}/events", {"name": "数控铣工", **(event or {})})
-    world = World(org=org, contest_id=contest["id"], event_id=ev["id"], units=[])
+    body = contest or {"name": "第五届职工职业技能竞赛", "host": "总工会"}
+    made = org.post("/contests", body)
+    ev = org.post(f"/contests/{made['id']}/events", {"name": "数控铣工", **(event or {})})
+    world = World(org=org, contest_id=made["id"], event_id=ev["id"], units=[])
     for index, count in enumerate(per_unit):
-        unit = org.post(f"/contests/{contest['id']}/units", {"name": f"单位{index + 1}"})
+        name = unit_name.format(unit=index + 1)
+        unit = org.post(f"/contests/{made['id']}/units", {"name": name})
         world.units.append(unit["id"])
         world.contestants[unit["id"]] = [
             org.post(
                 f"/events/{ev['id']}/contestants",
-                {"name": f"选手{index + 1}-{n + 1}", "unit_id": unit["id"]},
+                {"name": person_name.format(unit=index + 1, n=n + 1), "unit_id": unit["id"]},
             )["id"]
             for n in range(count)
         ]

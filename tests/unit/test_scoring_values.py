@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -311,3 +312,29 @@ def test_weights_are_accepted_exactly_when_the_positive_ones_sum_to_one(
         assert problem is None
     else:
         assert problem == f"各评分项权重之和须为 1，现为 {total}"
+
+
+@SETTINGS
+@given(
+    st.lists(st.integers(min_value=1, max_value=9_999), max_size=5, unique=True),
+    st.integers(min_value=0, max_value=3),
+    st.data(),
+)
+def test_weights_cut_from_one_are_accepted_and_any_nudge_is_named(
+    cuts: list[int], zeros: int, data: st.DataObject
+) -> None:
+    # 1 cut into shares at 4 places (weights have 4), with measures of weight 0 among them:
+    # the random lists above almost never add up to exactly 1, these always do.
+    points = [0, *sorted(cuts), 10_000]
+    weights = [Decimal(b - a) / 10_000 for a, b in pairwise(points)]
+    weights += [Decimal(0)] * zeros
+    assert weights_problem(weights) is None
+    # One weighted component a ten-thousandth off, either way: the sum is named as it is.
+    nudged = data.draw(st.sampled_from([i for i, w in enumerate(weights) if w > 0]))
+    step = data.draw(st.sampled_from([Decimal("0.0001"), Decimal("-0.0001")]))
+    weights[nudged] += step
+    total = sum((w for w in weights if w > 0), Decimal(0))
+    if total == 0:
+        assert weights_problem(weights) == "至少需要一个权重大于 0 的评分项"
+    else:
+        assert weights_problem(weights) == f"各评分项权重之和须为 1，现为 {total}"

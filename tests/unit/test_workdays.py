@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from competition.core.workdays import Calendar, notice_ends_on, parse_dates
+from competition.core.workdays import Calendar, notice_ends_on, parse_dates, working_days_left
 
 PLAIN = Calendar()
 
@@ -34,6 +34,18 @@ def test_holidays_are_skipped_and_working_weekends_count():
     assert notice_ends_on(date(2026, 9, 30), 5, calendar) == date(2026, 10, 13)
     assert not calendar.is_working_day(date(2026, 10, 5))
     assert calendar.is_working_day(date(2026, 10, 10))
+
+
+def test_working_days_left_count_what_is_still_to_come():
+    national_day = parse_dates("2026-10-01..2026-10-07")
+    calendar = Calendar(national_day, parse_dates("2026-10-10"))
+    ends = notice_ends_on(date(2026, 9, 30), 5, calendar)
+    assert working_days_left(date(2026, 9, 30), ends, calendar) == 5
+    assert working_days_left(date(2026, 10, 9), ends, calendar) == 3  # Sat 10, Mon 12, Tue 13
+    assert working_days_left(ends, ends, calendar) == 0  # the last day itself
+    assert working_days_left(date(2026, 10, 20), ends, calendar) == 0  # over
+    for published in (date(2026, 11, 23), date(2026, 11, 28)):
+        assert working_days_left(published, notice_ends_on(published, 5, PLAIN), PLAIN) == 5
 
 
 def test_date_settings_are_parsed_strictly():

@@ -16,6 +16,8 @@ paper says, never more.
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +28,7 @@ from competition.contest.documents.letterhead import issuers
 from competition.contest.services import certificates as certificate_service
 from competition.contest.wording import contest_title
 from competition.core.clock import zone_name
+from competition.core.normalise import has_cjk
 from competition.models import Certificate, Contest, Event, User
 from competition.models.contests import DEFAULT_ACCENT_COLOUR, DEFAULT_PRIMARY_COLOUR
 from competition.pdf.formatting import chinese_date, local_date, place_text
@@ -66,6 +69,17 @@ class CertificateStyle:
 
 
 @dataclass(frozen=True)
+class IssuerLine:
+    """An issuing body's name on the certificate, in `size` points.  `whole`: kept on one
+    line (a Chinese name, which would otherwise break between any two characters); a Latin
+    name may still wrap between its words."""
+
+    name: str
+    size: float
+    whole: bool
+
+
+@dataclass(frozen=True)
 class CertificateView:
     """Everything one printed certificate shows, as plain text."""
 
@@ -83,6 +97,8 @@ class CertificateView:
     # the neutral default, which claims no merit the rules did not award.
     wording: str
     issuers: tuple[str, ...]
+    # One line per issuer, never broken inside a Chinese name.
+    issuer_lines: tuple[IssuerLine, ...]
     date_text: str
     reissued_text: str | None
     verify_url: str
@@ -111,11 +127,34 @@ def _view(certificate: Certificate, event: Event, base_url: str) -> CertificateV
         tier=certificate.tier,
         wording=(contest.certificate_wording or "").strip(),
         issuers=issuers(contest),
+        issuer_lines=tuple(issuer_line(name) for name in issuers(contest)),
         date_text=chinese_date(local_date(certificate.issued_at, tz)),
         reissued_text=reissued,
         verify_url=url,
         qr=qr_data_uri(url),
     )
+
+
+#: The issuers' block (`.issuers` in the template): 96 mm wide, names in 16 pt; a longer name
+#: is set smaller so it stays whole on its own line ("…人力资源和社会保障局", never
+#: "…人力资源和社会保 / 障局"), down to 9 pt.
+ISSUERS_WIDTH_PT = 96 / 25.4 * 72
+ISSUER_PT = 16.0
+ISSUER_MIN_PT = 9.0
+
+
+def issuer_size(name: str) -> float:
+    """The point size that fits `name` on one line of the issuers' block: a Chinese character
+    is one em wide, a Latin letter or digit about half of one."""
+    ems = sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in name)
+    if ems == 0:
+        return ISSUER_PT
+    fitting = ISSUERS_WIDTH_PT * 0.96 / ems  # a little room for the glyphs' side bearings
+    return max(ISSUER_MIN_PT, min(ISSUER_PT, math.floor(fitting * 2) / 2))
+
+
+def issuer_line(name: str) -> IssuerLine:
+    return IssuerLine(name, issuer_size(name), has_cjk(name))
 
 
 def style_of(contest: Contest) -> CertificateStyle:

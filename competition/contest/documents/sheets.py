@@ -25,6 +25,7 @@ from competition.models import Component, Event, JudgeAssignment, Round
 from competition.models.contests import PRELIMINARY
 from competition.pdf.render import render_pdf
 from competition.scoring.ranking import number_sort_key
+from competition.scoring.values import plain
 
 SHEETS_TEMPLATE = "contest/pdf/score_sheets.html"
 #: Columns and signature lines printed when no judge is assigned yet.
@@ -93,7 +94,7 @@ def build_sheets(
                     round_name=ROUND_NAMES.get(round_.kind, round_.kind),
                     unit=unit_names[key] if key is not None else None,
                     component=component.name,
-                    max_score=f"{component.max_score.normalize():f}",
+                    max_score=plain(component.max_score),
                     lower_is_better=not component.higher_is_better,
                     numbers=numbers,
                     judges=tuple(_name(a) for a in panel),

@@ -25,7 +25,7 @@ from competition.models import (
     Unit,
     User,
 )
-from competition.models.contests import ROUND_KINDS
+from competition.models.contests import PRELIMINARY, ROUND_KINDS
 from competition.scoring import defaults
 
 
@@ -240,6 +240,26 @@ def assign_judge(
         details={"unit_id": unit_id, "chief": chief},
     )
     return assignment
+
+
+def units_without_preliminary_judge(event: Event) -> list[tuple[Unit, int]]:
+    """Each unit with people in the event but no judge of its own preliminary committee (an
+    assignment with that unit), with how many people it has, until the preliminary is
+    published.  Each unit runs and marks its own preliminary (domain.md §1): without such a
+    judge nobody of theirs can mark it, which the organiser should hear before marking day."""
+    if event.round(PRELIMINARY).published:
+        return []
+    judged = select(JudgeAssignment.unit_id).where(
+        JudgeAssignment.event_id == event.id, JudgeAssignment.unit_id.is_not(None)
+    )
+    rows = db.session.execute(
+        select(Unit, func.count(Contestant.id))
+        .join(Contestant, Contestant.unit_id == Unit.id)
+        .where(Contestant.event_id == event.id, Unit.id.not_in(judged))
+        .group_by(Unit.id)
+        .order_by(Unit.id)
+    )
+    return [(unit, count) for unit, count in rows]
 
 
 def get_event(event_id: int) -> Event:

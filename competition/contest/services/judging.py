@@ -468,33 +468,42 @@ def _sheet_owners(assignments: Sequence[JudgeAssignment], round_: Round) -> list
 def progress(event: Event, rounds: Iterable[Round] | None = None) -> list[SheetProgress]:
     """Every sheet of the event's rounds with its counts, in a fixed number of queries however
     many contestants, judges and marks there are."""
-    rounds = list(rounds if rounds is not None else event.rounds)
-    round_ids = [r.id for r in rounds]
-    components = list(event.components)
+    chosen = list(rounds if rounds is not None else event.rounds)
+    return progress_of_events([event], chosen).get(event.id, [])
+
+
+def progress_of_events(
+    events: Sequence[Event], rounds: Iterable[Round] | None = None
+) -> dict[int, list[SheetProgress]]:
+    """`progress` of many events at once, by event id: the same fixed number of queries
+    however many events there are (the organiser's home shows every event's)."""
+    event_ids = [e.id for e in events]
+    chosen = list(rounds) if rounds is not None else [r for e in events for r in e.rounds]
+    round_ids = [r.id for r in chosen]
+    if not event_ids or not round_ids:
+        return {}
     assignments = list(
         db.session.scalars(
             select(JudgeAssignment)
-            .where(JudgeAssignment.event_id == event.id)
+            .where(JudgeAssignment.event_id.in_(event_ids))
             .options(selectinload(JudgeAssignment.user))
             .order_by(JudgeAssignment.id)
         )
     )
-    by_user = {a.user_id: a for a in assignments}
-    order = {a.user_id: n for n, a in enumerate(assignments)}
-    per_unit = dict(
-        db.session.execute(
-            select(Contestant.unit_id, func.count(Contestant.id))
-            .where(Contestant.event_id == event.id)
-            .group_by(Contestant.unit_id)
-        ).all()
-    )
-    finalists_per_unit = dict(
-        db.session.execute(
-            select(Finalist.unit_id, func.count(Finalist.id))
-            .where(Finalist.event_id == event.id)
-            .group_by(Finalist.unit_id)
-        ).all()
-    )
+    per_unit: dict[int, dict[int, int]] = defaultdict(dict)
+    for event_id, unit_id, count in db.session.execute(
+        select(Contestant.event_id, Contestant.unit_id, func.count(Contestant.id))
+        .where(Contestant.event_id.in_(event_ids))
+        .group_by(Contestant.event_id, Contestant.unit_id)
+    ):
+        per_unit[event_id][unit_id] = count
+    finalists_per_unit: dict[int, dict[int, int]] = defaultdict(dict)
+    for event_id, unit_id, count in db.session.execute(
+        select(Finalist.event_id, Finalist.unit_id, func.count(Finalist.id))
+        .where(Finalist.event_id.in_(event_ids))
+        .group_by(Finalist.event_id, Finalist.unit_id)
+    ):
+        finalists_per_unit[event_id][unit_id] = count
     entered = {
         (round_id, component_id, judge_id): count
         for round_id, component_id, judge_id, count in db.session.execute(
@@ -529,10 +538,20 @@ def progress(event: Event, rounds: Iterable[Round] | None = None) -> list[SheetP
         elif state == rules.ROW_MISMATCH:
             mismatched[sheet_id] += 1
 
-    result: list[SheetProgress] = []
-    for round_ in rounds:
-        expected_all = sum((finalists_per_unit if round_.kind == FINAL else per_unit).values())
-        owners = {a.user_id for a in _sheet_owners(assignments, round_)}
+    of_event: dict[int, list[JudgeAssignment]] = defaultdict(list)
+    for assignment in assignments:
+        of_event[assignment.event_id].append(assignment)
+    by_event = {e.id: e for e in events}
+    result: dict[int, list[SheetProgress]] = {e.id: [] for e in events}
+    for round_ in chosen:
+        event = by_event[round_.event_id]
+        event_assignments = of_event[event.id]
+        by_user = {a.user_id: a for a in event_assignments}
+        order = {a.user_id: n for n, a in enumerate(event_assignments)}
+        units = per_unit[event.id]
+        counted = finalists_per_unit[event.id] if round_.kind == FINAL else units
+        expected_all = sum(counted.values())
+        owners = {a.user_id for a in _sheet_owners(event_assignments, round_)}
         owners |= {judge_id for (r, _c, judge_id) in (*entered, *sheets) if r == round_.id}
         for user_id in sorted(owners, key=lambda uid: order.get(uid, len(order))):
             assignment = by_user.get(user_id)
@@ -541,11 +560,9 @@ def progress(event: Event, rounds: Iterable[Round] | None = None) -> list[SheetP
             if assignment.unit_id is not None and round_.kind == FINAL:
                 continue
             expected = (
-                per_unit.get(assignment.unit_id, 0)
-                if assignment.unit_id is not None
-                else expected_all
+                units.get(assignment.unit_id, 0) if assignment.unit_id is not None else expected_all
             )
-            for component in components:
+            for component in event.components:
                 key = (round_.id, component.id, user_id)
                 sheet = sheets.get(key)
                 counts = rules.SheetCounts(
@@ -556,7 +573,7 @@ def progress(event: Event, rounds: Iterable[Round] | None = None) -> list[SheetP
                     mismatched=mismatched.get(sheet.id, 0) if sheet else 0,
                     signed=bool(sheet and sheet.signed),
                 )
-                result.append(
+                result[event.id].append(
                     SheetProgress(
                         round=round_,
                         component=component,

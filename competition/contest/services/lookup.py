@@ -21,6 +21,7 @@ from competition.contest import policy
 from competition.contest.services import publication
 from competition.contest.services import results as result_service
 from competition.contest.services.certificates import contestant_certificate
+from competition.contest.services.tiers import tier_names
 from competition.core import normalise
 from competition.extensions import db
 from competition.models import Component, Contestant, Event, Round, access_codes
@@ -91,6 +92,8 @@ class RoundStanding:
     rank: int | None = None
     ranked_count: int | None = None
     decided_by: str | None = None
+    # The award tier (一等奖 …) of a published final, as the certificate prints it.
+    tier: str | None = None
     # The places sharing this one's total, and what separated them (`scoring.explain`).
     neighbours: tuple[Neighbour, ...] = ()
     unit_ranking: bool = False  # the preliminary ranks each unit's people on their own
@@ -171,6 +174,7 @@ def _standing(
         rank=entry.rank,
         ranked_count=len(ranking.ranked),
         decided_by=entry.decided_by,
+        tier=tier_names(event, ranking).get(contestant.id) if round_.kind == FINAL else None,
         neighbours=neighbours(ranking).get(contestant.id, ()),
         unit_ranking=unit_id is not None,
     )

@@ -52,3 +52,13 @@ def awards_for(event: Event, ranking: Ranking) -> Awards | None:
     """The tiers of a (final) ranking under the event's rules; None without rules."""
     rules = rules_for(event)
     return None if rules is None else assign_awards(rules, ranking.ranked)
+
+
+def tier_names(event: Event, ranking: Ranking) -> dict[int, str]:
+    """Each awarded contestant's tier name (一等奖 …) in a (final) ranking, by contestant id:
+    what the certificate prints (`certificates.standings` reads it here too).  Those with no
+    award, and every one of an event without rules, are left out."""
+    awards = awards_for(event, ranking)
+    if awards is None:
+        return {}
+    return {a.contestant_id: a.tier for a in awards.awards if a.tier is not None}

@@ -32,17 +32,17 @@ from wtforms.widgets import HiddenInput
 
 from competition.contest.schemas import ContestantIn, ContestSettingsIn, EventIn
 from competition.contest.services import contests as contest_service
-from competition.contest.services import publication, setup
+from competition.contest.services import dashboard, publication, setup
 from competition.contest.services.contests import ComponentSpec
 from competition.contest.web.console_common import contest_or_404, event_or_404
-from competition.core import users as user_service
 from competition.core.errors import AppError
 from competition.core.i18n import _, lazy_gettext
 from competition.extensions import db
+from competition.http.accounts import create_and_seat, free_accounts, seat_account
 from competition.http.blueprints import web as bp
 from competition.http.loading import load
 from competition.http.pages import current_organiser, form_status, organiser_page, show_refusal
-from competition.models import Contest, Contestant, Event, JudgeAssignment, Role, User
+from competition.models import Contest, Contestant, Event, JudgeAssignment, Role
 from competition.scoring import defaults
 from competition.scoring.values import plain
 
@@ -133,7 +133,11 @@ def console_home() -> ResponseReturnValue:
     ).all()
     status = form_status()
     return render_template(
-        "contest/console/home.html", contests=contests, form=form, errors=errors
+        "contest/console/home.html",
+        contests=contests,
+        form=form,
+        errors=errors,
+        board=dashboard.dashboard(),
     ), status
 
 
@@ -310,8 +314,8 @@ class EventForm(FlaskForm):
             (
                 c.key,
                 c.name,
-                f"{c.weight.normalize():f}",
-                f"{c.max_score.normalize():f}",
+                plain(c.weight),
+                plain(c.max_score),
                 HIGHER if c.higher_is_better else LOWER,
                 tie.get(c.key, ""),
                 c.unit_label,
@@ -638,15 +642,7 @@ def _judge_forms(event: Event) -> tuple[NewJudgeForm, AssignJudgeForm]:
     new_form.unit_id.choices = scopes
     assign_form.unit_id.choices = scopes
     assigned = select(JudgeAssignment.user_id).where(JudgeAssignment.event_id == event.id)
-    free = db.session.scalars(
-        select(User)
-        .where(User.role == Role.JUDGE, User.active.is_(True), User.id.not_in(assigned))
-        .order_by(User.username)
-    ).all()
-    assign_form.user_id.choices = [
-        SelectChoice(u.id, f"{u.username}（{u.display_name}）" if u.display_name else u.username)
-        for u in free
-    ]
+    assign_form.user_id.choices = free_accounts(Role.JUDGE, assigned)
     return new_form, assign_form
 
 
@@ -679,24 +675,18 @@ def console_judges(event_id: int) -> ResponseReturnValue:
     new_form, assign_form = _judge_forms(event)
     errors: list[str] = []
     if request.method == "POST" and new_form.validate_on_submit():
-        try:
-            user = user_service.create_user(
-                new_form.username.data.strip(),
-                new_form.password.data,
-                Role.JUDGE,
-                (new_form.display_name.data or "").strip(),
-            )
-            contest_service.assign_judge(
+        user, errors = create_and_seat(
+            new_form,
+            Role.JUDGE,
+            lambda account: contest_service.assign_judge(
                 event,
-                user.id,
+                account.id,
                 current_organiser(),
                 unit_id=new_form.unit_id.data or None,
                 chief=new_form.chief.data,
-            )
-            db.session.commit()
-        except AppError as error:
-            errors = show_refusal(new_form, error)
-        else:
+            ),
+        )
+        if user is not None:
             flash(
                 _("已创建裁判账号 %(username)s 并分配到本赛项。", username=user.username), "success"
             )
@@ -711,18 +701,17 @@ def console_assign_judge(event_id: int) -> ResponseReturnValue:
     new_form, assign_form = _judge_forms(event)
     errors: list[str] = []
     if assign_form.validate_on_submit():
-        try:
-            contest_service.assign_judge(
+        errors = seat_account(
+            assign_form,
+            lambda: contest_service.assign_judge(
                 event,
                 assign_form.user_id.data,
                 current_organiser(),
                 unit_id=assign_form.unit_id.data or None,
                 chief=assign_form.chief.data,
-            )
-            db.session.commit()
-        except AppError as error:
-            errors = show_refusal(assign_form, error)
-        else:
+            ),
+        )
+        if not errors:
             flash(_("裁判已分配到本赛项。"), "success")
             return redirect(url_for("web.console_judges", event_id=event.id))
     return _judges_page(event, new_form, assign_form, errors)

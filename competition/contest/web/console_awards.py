@@ -32,6 +32,7 @@ from competition.models import Event
 from competition.models.contests import FINAL
 from competition.pdf.formatting import place_text
 from competition.scoring.awards import AwardRules, Awards, Mode
+from competition.scoring.values import plain
 
 NONE = "none"  # places only, no tiers
 TIER_ROWS = 5
@@ -67,10 +68,7 @@ def _form_values(event: Event) -> dict[str, Any]:
     tiers: list[tuple[str, str]] = []
     if rules is not None:
         for tier in rules.tiers:
-            if tier.share is not None:
-                value = f"{(tier.share * HUNDRED).normalize():f}"
-            else:
-                value = str(tier.count)
+            value = plain(tier.share * HUNDRED) if tier.share is not None else str(tier.count)
             tiers.append((tier.name, value))
     return {
         "mode": NONE if rules is None else rules.mode.value,

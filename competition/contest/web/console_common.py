@@ -9,10 +9,10 @@ from typing import Any
 from competition.contest.services import contests as contest_service
 from competition.contest.services import publication
 from competition.contest.web.presenting import decided_by_text, finalist_problem_text, short_name
-from competition.contest.wording import absence_text, contest_title, round_label
+from competition.contest.wording import absence_text, contest_title, event_title, round_label
 from competition.core import clock
 from competition.core.errors import NotFound
-from competition.core.i18n import _
+from competition.core.i18n import _, listed, paren
 from competition.extensions import db
 from competition.http.blueprints import web as bp
 from competition.models import Contest, Event, Round, access_codes
@@ -39,6 +39,9 @@ def _helpers() -> dict[str, Any]:
     return {
         "round_label": round_label,
         "contest_title": contest_title,
+        "event_title": event_title,
+        "paren": paren,
+        "listed": listed,
         "decided_by_text": decided_by_text,
         "absence_text": absence_text,
         "place_notes": place_notes,
@@ -47,5 +50,6 @@ def _helpers() -> dict[str, Any]:
         "short_name": short_name,
         "display_code": access_codes.display,
         "notice_status": publication.notice_status,
+        "units_without_preliminary_judge": contest_service.units_without_preliminary_judge,
         "local_date": clock.local_date,
     }

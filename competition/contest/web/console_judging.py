@@ -113,12 +113,13 @@ def progress_dashboard() -> str:
         )
     )
     boards = []
+    progress = judging_service.progress_of_events(events)  # the same queries for any number
     for event in events:
         rounds: dict[int, dict[int, _ComponentProgress]] = defaultdict(dict)
         for round_ in event.rounds:
             for component in event.components:
                 rounds[round_.id][component.id] = _ComponentProgress(component)
-        for line in judging_service.progress(event):
+        for line in progress.get(event.id, []):
             rounds[line.round.id][line.component.id].lines.append(line)
         boards.append((event, [(r, list(rounds[r.id].values())) for r in event.rounds]))
     return render_template(

@@ -16,6 +16,7 @@ from competition.contest.services import contests as contest_service
 from competition.contest.services import publication
 from competition.contest.services import recommendation as recommendation_service
 from competition.contest.services import results as result_service
+from competition.contest.services.tiers import tier_names
 from competition.contest.web.console_common import event_or_404, round_or_404
 from competition.contest.web.presenting import highest_total, histogram
 from competition.contest.wording import absence_text, round_label
@@ -88,6 +89,10 @@ def _ranking_page(
         errors=errors,
         finalist_ids={f.contestant_id for f in result_service.finalists(event)},
         absence_choices=_absence_choices(everyone),
+        # As on the public page and the certificates: a tier only once the final is published.
+        tiers=tier_names(event, results.ranking)
+        if round_.kind == FINAL and round_.published
+        else {},
     ), status
 
 

@@ -23,6 +23,7 @@ from competition.contest.services import lookup as lookup_service
 from competition.contest.services import publication
 from competition.contest.services import results as result_service
 from competition.contest.services.results import Entrant, UnitName
+from competition.contest.services.tiers import tier_names
 from competition.contest.web.console_common import event_or_404, round_or_404
 from competition.contest.web.presenting import highest_total, histogram
 from competition.core.errors import NotFound
@@ -30,7 +31,7 @@ from competition.core.i18n import _, lazy_gettext
 from competition.extensions import db
 from competition.http.blueprints import web as bp
 from competition.models import Contest, Event, Round
-from competition.models.contests import PRELIMINARY
+from competition.models.contests import FINAL, PRELIMINARY
 from competition.pdf.formatting import place_notes
 from competition.scoring import RankedEntry
 
@@ -111,6 +112,8 @@ def public_ranking(event_id: int, kind: str) -> ResponseReturnValue:
             entries = [entry for _, entry in group]
             sections.append(Section(unit, entries, not sections and unit == first_unit))
     finalist_ids = result_service.finalist_ids(event) if round_.kind == PRELIMINARY else set()
+    # The award tier beside the place, as the certificate prints it (published final only).
+    tiers = tier_names(event, results.ranking) if round_.kind == FINAL else {}
     return render_template(
         "contest/public/ranking.html",
         event=event,
@@ -120,6 +123,7 @@ def public_ranking(event_id: int, kind: str) -> ResponseReturnValue:
         sections=sections,
         finalist_ids=finalist_ids,
         notes=notes,
+        tiers=tiers,
         query=query,
         found=len(rows),
         page=page,

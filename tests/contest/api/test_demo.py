@@ -7,13 +7,20 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from competition.contest.demo import JUDGE_PASSWORD, database_is_empty, load_demo_contest
+from competition.contest.demo import (
+    JUDGE_PASSWORD,
+    OPEN_EVENT_NAME,
+    database_is_empty,
+    load_demo_contest,
+)
+from competition.contest.services import judging as judging_service
 from competition.contest.services.results import finalists, round_results, unit_rankings
 from competition.core.demo_logins import ORGANISER_PASSWORD, DemoLogin
 from competition.core.id_numbers import check_id_number
 from competition.extensions import db
 from competition.models import Contest, Contestant, Event, Mark, TieResolution
 from competition.models.contests import FINAL, PRELIMINARY
+from tests.support.pages import Session
 
 
 def _printed_logins(output: str) -> dict[str, DemoLogin]:
@@ -39,7 +46,7 @@ def test_demo_load_builds_a_published_tie_free_contest(app, runner):
         contest = db.session.scalars(select(Contest)).one()
         assert contest.host == "北京经济技术开发区总工会"
         assert contest.edition == "第五届"
-        event = db.session.scalars(select(Event)).one()
+        event = db.session.scalars(select(Event).where(Event.name == "数控铣工")).one()
         assert (event.name, event.group_name, event.min_finalists_per_unit) == (
             "数控铣工",
             "职工组",
@@ -48,7 +55,9 @@ def test_demo_load_builds_a_published_tie_free_contest(app, runner):
         assert [c.key for c in event.tie_breaks] == ["practical", "time_used"]
         assert 6 <= len(contest.units) <= 8
 
-        contestants = list(db.session.scalars(select(Contestant)))
+        contestants = list(
+            db.session.scalars(select(Contestant).where(Contestant.event_id == event.id))
+        )
         assert 40 <= len(contestants) <= 50
         per_unit = Counter(c.unit_id for c in contestants)
         assert all(5 <= n <= 8 for n in per_unit.values())
@@ -140,3 +149,35 @@ def test_printed_logins_work(app, runner, client):
         assert body["user"]["role"] == login.role
     wrong = client.post("/api/v1/tokens", json={"username": "organiser", "password": "wrong-one"})
     assert wrong.status_code == 401
+
+
+def test_the_demo_leaves_an_event_open_for_marking(app, runner, client):
+    """A newcomer can enter a mark at once: the second event's preliminary is open, and the
+    committee judge README names marks its own unit's people on the page."""
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        event = db.session.scalars(select(Event).where(Event.name == OPEN_EVENT_NAME)).one()
+        preliminary = event.round(PRELIMINARY)
+        assert not preliminary.published and not event.round(FINAL).published
+        assert not db.session.scalar(
+            select(func.count(Mark.id)).where(Mark.round_id == preliminary.id)
+        )
+        lines = judging_service.progress(event, [preliminary])
+        assert lines and not any(line.counts.signed for line in lines)
+        people = db.session.scalars(
+            select(Contestant).where(Contestant.event_id == event.id).order_by(Contestant.id)
+        ).all()
+        unit1 = [c for c in people if c.unit_id == people[0].unit_id]
+        assert len(people) == 6 and len(unit1) == 3
+        event_id, contestant_id = event.id, unit1[0].id
+
+    judge = Session(app, "unit1_judge", JUDGE_PASSWORD)
+    sheet = judge.get("/judging")
+    assert OPEN_EVENT_NAME in sheet
+    page = judge.get(f"/judging/events/{event_id}/preliminary/practical")
+    assert "data-editable" in page and "disabled" not in page
+    judge.put_json(
+        f"/judging/events/{event_id}/preliminary/practical/marks/{contestant_id}", {"value": "86.5"}
+    )
+    with app.app_context():
+        assert db.session.scalar(select(Mark.value).where(Mark.contestant_id == contestant_id))

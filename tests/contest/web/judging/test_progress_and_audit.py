@@ -103,8 +103,10 @@ def test_the_demo_contest_is_signed_off_sheet_by_sheet(app):
     with app.app_context():
         load_demo_contest()
         db.session.commit()
-        event = db.session.scalars(select(Event)).one()
-        lines = judging_service.progress(event)
-        assert event.require_sign_off
+        milling, turning = db.session.scalars(select(Event).order_by(Event.id)).all()
+        lines = judging_service.progress(milling)
+        assert milling.require_sign_off
         assert len(lines) == (7 + 5) * 3  # unit committees' and the panel's sheets
         assert all(line.counts.signed and line.counts.complete for line in lines)
+        # The second event is left open for a newcomer to try marking: nothing signed yet.
+        assert not any(line.counts.signed for line in judging_service.progress(turning))
