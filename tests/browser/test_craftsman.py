@@ -311,3 +311,32 @@ def test_a_trainee_sees_only_their_own_file_on_a_phone(app, client, live_server,
     response = phone.goto(f"{live_server}/review/cohorts/{cohort_id}")
     assert response is not None and response.status == 403
     assert dialogs == []
+
+
+def test_a_review_typed_offline_is_saved_on_its_own_when_the_network_returns(
+    app, client, live_server, tablet
+):
+    """The expert's form on a flaky network (issue #24, where it applies): typed offline, the
+    review waits as a draft on the device and says so; back online, it is saved without a
+    touch; leaving meanwhile asks first."""
+    org, cohort_id, first, _second = _lecture_cohort(app, client)
+    leaving: list[str] = []
+    dialogs = _no_dialogs(tablet, leaving)
+    sign_in(tablet, live_server, "expert1", PASSWORD)
+    tablet.goto(f"{live_server}/review/cohorts/{cohort_id}/trainees/{first}")
+    tablet.context.set_offline(True)
+    for key, value in ITEMS.items():
+        _item(tablet, key).fill(value)
+    tablet.fill("#shortcomings", "重难点不够突出，示范环节偏快。")
+    tablet.fill("#suggestions", "建议放慢示范节奏，分步讲解关键操作。")
+    tablet.locator("#suggestions").blur()
+    expect(tablet.locator("#save-state")).to_contain_text("网络不通")
+    assert org.get(f"/cohorts/{cohort_id}/results")["unreviewed"] == [first]
+
+    tablet.context.set_offline(False)
+    expect(tablet.locator("#save-state")).to_have_text(re.compile(r"^已保存 \d\d:\d\d:\d\d$"))
+    stored = org.get(f"/cohorts/{cohort_id}/trainees/{first}")["reviews"]
+    assert [r["score"] for r in stored] == [EXPECTED]
+    assert tablet.evaluate("Object.keys(localStorage).length") == 0
+    tablet.goto(f"{live_server}/review")  # nothing unsaved: no question on leaving
+    assert leaving == [] and dialogs == []
