@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import func, select
 
 from competition.extensions import db
@@ -44,6 +46,37 @@ def _open_sheet(page: Page, base: str) -> None:
     expect(page.locator("table.sheet")).to_be_visible()
 
 
+class Outage:
+    """The venue's Wi-Fi drops: the browser goes offline (Playwright, for the page and its
+    service worker), and the server hears no save meanwhile. The second half is needed
+    because Chromium still sends a save of a page that the worker served from its copy
+    (neither the offline mode nor a route covers it); a real outage does not."""
+
+    def __init__(self, app: Flask, context: BrowserContext) -> None:
+        self.context = context
+        self.down = False
+        wsgi = app.wsgi_app
+
+        def unreachable(environ: dict, start_response: Any) -> Any:
+            saving = environ["REQUEST_METHOD"] == "PUT" and environ["PATH_INFO"].startswith(
+                "/judging/"
+            )
+            if self.down and saving:  # the judge's device; another one (the API) still works
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"unreachable"]
+            return wsgi(environ, start_response)
+
+        app.wsgi_app = unreachable  # type: ignore[method-assign]
+
+    def begin(self) -> None:
+        self.down = True
+        self.context.set_offline(True)
+
+    def end(self) -> None:
+        self.context.set_offline(False)
+        self.down = False
+
+
 def _stored(world) -> dict[int, str]:
     marks = world.org.get(f"/events/{world.event_id}/rounds/preliminary/marks")["marks"]
     return {m["contestant_id"]: m["value"] for m in marks}
@@ -68,12 +101,13 @@ def test_marks_typed_offline_are_kept_and_sent_on_their_own_when_the_network_ret
 ):
     world, _judges = _contest(app, client)
     first, second, third, fourth = world.contestants[world.units[0]]
+    outage = Outage(app, tablet.context)
     _open_sheet(tablet, live_server)
     tablet.locator("input.mark").first.focus()
     _type_and_enter(tablet, "86")
     expect(_row(tablet, "101").locator(".state")).to_have_text("已保存")
 
-    tablet.context.set_offline(True)
+    outage.begin()
     for value in ("75", "80.5", "９１"):  # the last typed with the input method in full width
         _type_and_enter(tablet, value)
     for number in ("104", "107", "110"):
@@ -92,7 +126,7 @@ def test_marks_typed_offline_are_kept_and_sent_on_their_own_when_the_network_ret
     screenshot(tablet, "judging-sheet-offline")
     assert _stored(world) == {first: "86.00"}
 
-    tablet.context.set_offline(False)  # nothing touched: the page sends them itself
+    outage.end()  # nothing touched: the page sends them itself
     for number in ("104", "107", "110"):
         expect(_row(tablet, number).locator(".state")).to_have_text("已保存")
     expect(banner).to_be_hidden()
@@ -106,13 +140,14 @@ def test_a_sheet_reopened_offline_restores_its_queued_marks_and_saves_them_later
 ):
     world, _judges = _contest(app, client)
     first, second = world.contestants[world.units[0]][:2]
+    outage = Outage(app, tablet.context)
     _open_sheet(tablet, live_server)
     tablet.locator("input.mark").first.focus()
     _type_and_enter(tablet, "70")
     expect(_row(tablet, "101").locator(".state")).to_have_text("已保存")
     _kept_offline(tablet)
 
-    tablet.context.set_offline(True)
+    outage.begin()
     _type_and_enter(tablet, "88.5")
     expect(_row(tablet, "104").locator(".state")).to_have_text(QUEUED)
     tablet.once("dialog", lambda dialog: dialog.accept())  # "leave page?": yes
@@ -126,7 +161,7 @@ def test_a_sheet_reopened_offline_restores_its_queued_marks_and_saves_them_later
     screenshot(tablet, "judging-sheet-reopened-offline")
     assert _stored(world) == {first: "70.00"}
 
-    tablet.context.set_offline(False)
+    outage.end()
     expect(_row(tablet, "104").locator(".state")).to_have_text("已保存")
     assert _stored(world) == {first: "70.00", second: "88.50"}
 
@@ -143,13 +178,14 @@ def test_closing_with_unsaved_marks_asks_first_and_the_next_opening_sends_them(
     world, _judges = _contest(app, client)
     second = world.contestants[world.units[0]][1]
     context = browser.new_context(locale="zh-CN", viewport={"width": 820, "height": 1180})
+    outage = Outage(app, context)
     try:
         page = context.new_page()
         page.set_default_timeout(10_000)
         _open_sheet(page, live_server)
         row = _row(page, "104")
         row.locator("input").click()
-        context.set_offline(True)
+        outage.begin()
         _type_and_enter(page, "66")
         expect(row.locator(".state")).to_have_text(QUEUED)
         asked = []
@@ -169,7 +205,7 @@ def test_closing_with_unsaved_marks_asks_first_and_the_next_opening_sends_them(
         page.wait_for_event("close")
 
         # The tab is gone with the mark unsent; the next opening, online, sends it.
-        context.set_offline(False)
+        outage.end()
         again = context.new_page()
         again.set_default_timeout(10_000)
         again.goto(f"{live_server}/judging")
@@ -187,8 +223,9 @@ def test_a_mark_changed_meanwhile_gives_the_judge_the_choice_not_an_overwrite(
     first, second = world.contestants[world.units[0]][:2]
     for contestant in (first, second):
         mark(judges["unit1"], world.event_id, "preliminary", contestant, "theory", "80")
+    outage = Outage(app, tablet.context)
     _open_sheet(tablet, live_server)
-    tablet.context.set_offline(True)
+    outage.begin()
     for number, value in (("101", "85"), ("104", "90")):
         _row(tablet, number).locator("input").click()
         tablet.keyboard.press("Control+A")
@@ -201,7 +238,7 @@ def test_a_mark_changed_meanwhile_gives_the_judge_the_choice_not_an_overwrite(
     with app.app_context():
         entries = db.session.scalar(select(func.count()).select_from(AuditEntry))
 
-    tablet.context.set_offline(False)
+    outage.end()
     for number, mine in (("101", "85"), ("104", "90")):
         row = _row(tablet, number)
         expect(row).to_have_class(re.compile(r"\bconflict\b"))
