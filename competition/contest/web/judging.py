@@ -119,7 +119,7 @@ def _checks(component: Component) -> dict[str, Any]:
     `scoring.MarkValueRule`), and the API's word for text that is no number."""
     return {
         **mark_service.value_rule(component).for_script(),
-        "not_number": DecimalValue.default_error_messages["invalid"],
+        "not_number": _(DecimalValue.default_error_messages["invalid"]),
         # A word for an absence typed where a mark goes is refused in the field's words.
         "absence_words": sorted(ABSENCE_WORDS),
         "absence": _(DecimalValue.default_error_messages["absence"]),
