@@ -86,6 +86,18 @@ def phone(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+@pytest.fixture
+def tablet(browser: Browser) -> Iterator[Page]:
+    """A tablet held upright (820×1180): a judge's at the machine, an expert's in the lecture."""
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 820, "height": 1180}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
 def screenshot(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

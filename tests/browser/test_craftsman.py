@@ -11,10 +11,9 @@ on the database; the rules and the access checks run on both databases there.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from competition.extensions import db
 from competition.reviews.demo import TRAINEE_PASSWORD, load_demo_cohort
@@ -35,18 +34,6 @@ ITEMS = {
 }
 # 88×20 + 92.5×30 + 85×20 + 90×20 + 80×10 = 8835 → 88.35
 EXPECTED = "88.35"
-
-
-@pytest.fixture
-def tablet(browser: Browser) -> Iterator[Page]:
-    """An expert's tablet, held upright during the lecture."""
-    context = browser.new_context(
-        locale="zh-CN", viewport={"width": 820, "height": 1180}, is_mobile=True, has_touch=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def _no_dialogs(page: Page, leaving: list[str] | None = None) -> list[str]:

@@ -9,12 +9,11 @@ is read back through the API.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import func, select
 
 from competition.extensions import db
@@ -26,17 +25,6 @@ from tests.support.factories import PASSWORD, mark
 pytestmark = pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 
 QUEUED = "待发送：已存在本机，网络恢复后自动保存"
-
-
-@pytest.fixture
-def tablet(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(
-        locale="zh-CN", viewport={"width": 820, "height": 1180}, is_mobile=True, has_touch=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def _open_sheet(page: Page, base: str) -> None:

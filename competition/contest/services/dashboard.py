@@ -32,7 +32,7 @@ from competition.contest.services import publication
 from competition.contest.services import results as result_service
 from competition.core.workdays import working_days_left
 from competition.extensions import db
-from competition.models import Appeal, Certificate, Contest, Event, Round
+from competition.models import Appeal, Certificate, Event, Round
 from competition.models.contests import FINAL, PRELIMINARY
 
 
@@ -150,18 +150,7 @@ class Dashboard:
 def dashboard(today: date | None = None) -> Dashboard:
     """Everything the organiser's home shows; `today` (local) defaults to today."""
     today = today or publication.today()
-    events = list(
-        db.session.scalars(
-            select(Event)
-            .join(Contest, Contest.id == Event.contest_id)
-            .options(
-                selectinload(Event.contest),
-                selectinload(Event.components),
-                selectinload(Event.rounds),
-            )
-            .order_by(Contest.id.desc(), Event.id)
-        )
-    )
+    events = judging_service.events_for_progress(newest_first=True)
     lines = judging_service.progress_of_events(events)
     notices = {
         round_.id: publication.notice_status(event, round_, today)

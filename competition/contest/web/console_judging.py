@@ -31,7 +31,7 @@ from competition.http.blueprints import web as bp
 from competition.http.fields import format_decimal
 from competition.http.loading import load
 from competition.http.pages import current_organiser, role_required
-from competition.models import AuditEntry, Contest, Contestant, Event, Mark, Role, Unit, User
+from competition.models import AuditEntry, Contestant, Event, Mark, Role, Unit, User
 from competition.models.judging import APPEAL_REJECTED, APPEAL_UPHELD
 from competition.models.types import utcnow
 
@@ -100,18 +100,7 @@ def progress_dashboard() -> str:
     """For each event and round: marks entered, second entries checked and sheets signed, by
     component and by judge."""
     current_organiser()
-    events = list(
-        db.session.scalars(
-            select(Event)
-            .join(Contest, Contest.id == Event.contest_id)
-            .options(
-                selectinload(Event.contest),
-                selectinload(Event.components),
-                selectinload(Event.rounds),
-            )
-            .order_by(Contest.id, Event.id)
-        )
-    )
+    events = judging_service.events_for_progress()
     boards = []
     progress = judging_service.progress_of_events(events)  # the same queries for any number
     for event in events:

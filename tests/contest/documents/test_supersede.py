@@ -234,32 +234,39 @@ def test_new_award_rules_supersede_only_the_certificates_whose_tier_moves(app, c
     assert serials(pdf_text(pdf, 1, 1)) == [old[ids[0]]]
 
 
-def test_the_safety_net_of_a_print_catches_a_change_made_by_another_path(app, client):
-    """A mark changed without the appeal's hook (here: straight through the mark service) is
-    still caught before paper goes out."""
+def _change_behind_the_appeal(app, final, contestant_id: int) -> None:
+    """The last finalist's theory mark raised to 95 straight through the mark service, as a
+    path without the appeal's hook on certificates would: nothing supersedes their paper."""
+    from decimal import Decimal
+
     from competition.contest.services import marks as mark_service
     from competition.extensions import db
     from competition.models import Contestant, Event, User
 
-    final = published_final(app, client, names=TWELVE)
-    old = _first_print(final)
-    last = final.ranked[-1]["contestant_id"]
     with app.app_context():
         event = db.session.get(Event, final.event_id)
         judge = db.session.get(User, final.judge_id)
-        contestant = db.session.get(Contestant, last)
         mark_service.set_mark(
             event,
             event.round("final"),
-            contestant,
+            db.session.get(Contestant, contestant_id),
             "theory",
-            __import__("decimal").Decimal(95),
+            Decimal(95),
             judge,
             reason="更正",
             actor=judge,
             by_appeal=True,
         )
         db.session.commit()
+
+
+def test_the_safety_net_of_a_print_catches_a_change_made_by_another_path(app, client):
+    """A mark changed without the appeal's hook (here: straight through the mark service) is
+    still caught before paper goes out."""
+    final = published_final(app, client, names=TWELVE)
+    old = _first_print(final)
+    last = final.ranked[-1]["contestant_id"]
+    _change_behind_the_appeal(app, final, last)
     pdf = _batch(final)
     ninth = serials(pdf_text(pdf, 9, 9))
     assert ninth != [old[last]] and "丙四" in flat(pdf_text(pdf, 9, 9))
@@ -272,31 +279,10 @@ def test_the_certificates_page_shows_a_stale_paper_and_writes_nothing(app, clien
     """A paper left out of step by a path without the appeal's hook is shown on the console's
     certificates page as superseded and to be printed again, yet the GET writes nothing: no
     supersede, no audit entry. The print supersedes it, as the safety net of every print."""
-    from decimal import Decimal
-
-    from competition.contest.services import marks as mark_service
-    from competition.extensions import db
-    from competition.models import Contestant, Event, User
-
     final = published_final(app, client, names=TWELVE)
     old = _first_print(final)
     last = final.ranked[-1]["contestant_id"]
-    with app.app_context():
-        event = db.session.get(Event, final.event_id)
-        judge = db.session.get(User, final.judge_id)
-        contestant = db.session.get(Contestant, last)
-        mark_service.set_mark(
-            event,
-            event.round("final"),
-            contestant,
-            "theory",
-            Decimal(95),
-            judge,
-            reason="更正",
-            actor=judge,
-            by_appeal=True,
-        )
-        db.session.commit()
+    _change_behind_the_appeal(app, final, last)
 
     sign_in(client, "org")
     url = f"/console/events/{final.event_id}/certificates"
