@@ -41,6 +41,7 @@ def test_every_table_results_are_made_of_renews_the_result_stamp(app):
     them again, and this test says so if it does not."""
     tables = ("marks", "tie_resolutions", "rounds", "components")
     tables += ("contestants", "finalists", "events", "units", "absences")
+    tables += ("item_marks", "marking_schemes")
     with app.app_context():
         assert _stamp_triggers() == {
             f"{table}_{verb}_renews_result_stamp"
@@ -55,7 +56,7 @@ def test_downgrade_to_base_and_back(app):
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
         assert _differences() == []
-        assert len(_stamp_triggers()) == 27
+        assert len(_stamp_triggers()) == 33
 
 
 def test_booting_the_app_never_touches_the_database(tmp_path):

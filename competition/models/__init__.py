@@ -22,6 +22,13 @@ from competition.models.reviews import (
     RubricItem,
     Trainee,
 )
+from competition.models.schemes import (
+    FlagNote,
+    ItemMark,
+    MarkingScheme,
+    OrganisationAward,
+    SchemeItem,
+)
 from competition.models.users import ApiToken, Role, User
 
 __all__ = [
@@ -38,14 +45,19 @@ __all__ = [
     "Contestant",
     "Event",
     "Finalist",
+    "FlagNote",
+    "ItemMark",
     "JudgeAssignment",
     "Mark",
+    "MarkingScheme",
+    "OrganisationAward",
     "ResultStamp",
     "Review",
     "ReviewSession",
     "Role",
     "Round",
     "RubricItem",
+    "SchemeItem",
     "SecondEntry",
     "Sheet",
     "TieResolution",

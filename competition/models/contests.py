@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competition.extensions import db
@@ -87,6 +87,11 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Judging: when on, a round is published only once the chief judge has signed every sheet.
     require_sign_off: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Team results (团体成绩): a unit's total is the sum of its best `team_size` final totals.
+    team_size: Mapped[int] = mapped_column(default=3, server_default="3")
+    # Judge consistency: a mark further than this percentage of the component's maximum from
+    # the other judges' median is flagged for the chief judge.
+    outlier_percent: Mapped[int] = mapped_column(default=15, server_default="15")
     # Raised by every saved edit of the set-up (services.setup), rules included though they
     # live in other rows: a form sent from an older version is refused, not applied.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
@@ -146,6 +151,10 @@ class Round(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The last day of the public notice period (公示), fixed when the round is published.
     notice_ends_on: Mapped[date | None]
+    # The final's contest numbers drawn by lot (抽签): when and by whom (Finalist.final_number).
+    drawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # No foreign key: adding one rebuilds the table on SQLite (and drops its triggers).
+    drawn_by_id: Mapped[int | None]
 
     event: Mapped[Event] = relationship(back_populates="rounds")
 
@@ -186,7 +195,8 @@ class Contestant(db.Model):
 
 
 class JudgeAssignment(db.Model):
-    """A judge's right to mark an event; with a unit, only that unit's preliminary."""
+    """A judge's right to mark an event. `unit_id` is the judge's own unit: in the preliminary
+    they mark only its people (the unit's own committee); in the final never its people (回避)."""
 
     __tablename__ = "judge_assignments"
     __table_args__ = (UniqueConstraint("event_id", "user_id"),)
@@ -205,11 +215,18 @@ class Finalist(db.Model):
     """A contestant recommended by their unit into the final."""
 
     __tablename__ = "finalists"
+    # An index rather than a constraint: adding it does not rebuild the table on SQLite.
+    __table_args__ = (
+        Index("uq_finalists_event_id_final_number", "event_id", "final_number", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     contestant_id: Mapped[int] = mapped_column(ForeignKey("contestants.id"), unique=True)
+    # The number drawn by lot for the final (services.draw); None until drawn, when the
+    # registration number stands.
+    final_number: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     contestant: Mapped[Contestant] = relationship(back_populates="finalist")

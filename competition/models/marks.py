@@ -25,6 +25,11 @@ class Mark(db.Model):
     component_id: Mapped[int] = mapped_column(ForeignKey("components.id"))
     judge_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     value: Mapped[Decimal] = mapped_column(ExactDecimal(10, 2))
+    # A mark derived from a marking scheme's items is exact only as a fraction (a judgement of
+    # 1 on 10 points is 10/3): it is kept here in whole 1/300ths of a point
+    # (`scoring.schemes.UNITS_PER_POINT`), and `value` is it rounded for display. None for a
+    # mark typed as one number, which `value` holds exactly.
+    exact_units: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Counts the mark's changes: its ETag, so a PUT made from an old reading is refused (409)

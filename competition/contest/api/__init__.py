@@ -8,4 +8,5 @@ feature owns, are `competition.site.api`'s."""
 from competition.contest.api import views  # noqa: F401
 from competition.contest.api import imports  # noqa: F401  (the set-up's office lists)
 from competition.contest.api import appeals, corrections, documents, judging  # noqa: F401
+from competition.contest.api import schemes, draw, consistency, teams  # noqa: F401
 # isort: on

@@ -1,0 +1,1 @@
+"""Judge consistency through the API: how each judge's marks sit against the panel's."""

@@ -1,0 +1,1 @@
+"""Marking schemes (评分细则) and item marks through the API."""

@@ -1,0 +1,1 @@
+"""Judge consistency on the chief judge's and the organisers' pages."""
