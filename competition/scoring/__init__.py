@@ -3,10 +3,12 @@ reviews of craftsman-class trial lectures to scores, bands and a cohort ranking.
 
 Deliberately free of Flask, SQLAlchemy and the rest of ``competition``: the rules that decide
 published places must be testable (and re-checkable by anyone) from plain values, and must not
-change because a web or storage layer did.  Only ``decimal.Decimal`` is used for numbers.
+change because a web or storage layer did.  Only ``decimal.Decimal`` is used for numbers
+(and ``fractions.Fraction`` for the exact means and medians of judge consistency).
 """
 
-from competition.scoring import defaults
+from competition.scoring import consistency, defaults, schemes
+from competition.scoring.consistency import JudgeConsistency, component_consistency
 from competition.scoring.finalists import (
     CountAboveRanked,
     CountBelowMinimum,
@@ -22,6 +24,7 @@ from competition.scoring.marks import (
     aggregate_hundredths,
     aggregate_marks,
     aggregate_summary,
+    aggregate_units,
     max_total,
     round_half_up,
     weighted_total,
@@ -56,6 +59,13 @@ from competition.scoring.review import (
     rubric_score,
     score_problem,
 )
+from competition.scoring.teams import (
+    RankedTeam,
+    TeamEntry,
+    TeamRanking,
+    UnrankedTeam,
+    rank_teams,
+)
 from competition.scoring.values import (
     MarkValueRule,
     display,
@@ -81,21 +91,29 @@ __all__ = [
     "InvalidBands",
     "InvalidItemScores",
     "InvalidRubric",
+    "JudgeConsistency",
     "MarkSummary",
     "MarkValueRule",
     "Problem",
     "RankedEntry",
+    "RankedTeam",
     "RankedTrainee",
     "Ranking",
     "RankingIncomplete",
     "Resolution",
     "Rubric",
     "RubricItem",
+    "TeamEntry",
+    "TeamRanking",
     "TraineeReviews",
+    "UnrankedTeam",
     "aggregate_hundredths",
     "aggregate_marks",
     "aggregate_summary",
+    "aggregate_units",
     "band_problems",
+    "component_consistency",
+    "consistency",
     "defaults",
     "display",
     "item_score_problems",
@@ -104,9 +122,11 @@ __all__ = [
     "places_message",
     "rank_cohort",
     "rank_entries",
+    "rank_teams",
     "round_half_up",
     "rubric_problems",
     "rubric_score",
+    "schemes",
     "score_problem",
     "select_finalists",
     "tie_at_cut",

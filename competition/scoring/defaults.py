@@ -22,11 +22,13 @@ from competition.scoring.review import BAND_LABELS, DEFAULT_BANDS
 __all__ = [
     "BAND_LABELS",
     "DEFAULT_BANDS",
+    "MAX_TEAM_SIZE",
     "MIN_FINALISTS_PER_UNIT",
     "PRACTICAL",
     "REFERENCE_COMPONENTS",
     "REFERENCE_TIE_BREAKS",
     "REFERENCE_WEIGHTS",
+    "TEAM_SIZE",
     "THEORY",
     "ComponentRule",
     "default_tie_breaks",
@@ -61,6 +63,10 @@ REFERENCE_WEIGHTS: Mapping[str, Decimal] = MappingProxyType(
 REFERENCE_TIE_BREAKS: tuple[str, ...] = (PRACTICAL,)
 #: A unit that enters the final enters at least this many people (不少于3名).
 MIN_FINALISTS_PER_UNIT = 3
+#: Team results (团体成绩): a unit's team total is the sum of its best this many final totals.
+TEAM_SIZE = 3
+#: The largest team size an event may set.
+MAX_TEAM_SIZE = 20
 
 
 def default_tie_breaks(component_keys: Iterable[str]) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ __all__ = [
     "aggregate_hundredths",
     "aggregate_marks",
     "aggregate_summary",
+    "aggregate_units",
     "max_total",
     "round_half_up",
     "to_decimal",
@@ -166,6 +167,30 @@ def aggregate_hundredths(
         if type(value) is not int:
             raise TypeError(f"{what} must be an int of hundredths, not {type(value).__name__}")
     return _aggregate_units(count, total, lowest, highest, trim_from, places=2)
+
+
+def aggregate_units(
+    count: int, total: int, lowest: int, highest: int, per_hundredth: int, trim_from: int = 5
+) -> Decimal:
+    """The aggregation rule on marks counted in whole units of 1/(100 × per_hundredth) point.
+
+    Why: a mark derived from a marking scheme is exact only in 1/300ths of a point (a
+    judgement of 1 on 10 points is 10/3; ``scoring.schemes``), and the rule wants the mean of
+    the exact marks rounded once. Typed marks join them as hundredths × ``per_hundredth``, so
+    one grouped query serves both; ``per_hundredth`` 1 is ``aggregate_hundredths``.
+    """
+    named = ((total, "sum of marks"), (lowest, "lowest mark"), (highest, "highest mark"))
+    for value, what in named:
+        if type(value) is not int:
+            raise TypeError(f"{what} must be an int of units, not {type(value).__name__}")
+    if isinstance(trim_from, bool) or not isinstance(trim_from, int) or trim_from < 3:
+        raise ValueError(f"trim_from must be an int of at least 3, got {trim_from!r}")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ValueError("cannot aggregate an empty list of marks")
+    if count >= trim_from:
+        total -= lowest + highest
+        count -= 2
+    return _hundredths_half_up(total, count * per_hundredth)
 
 
 def aggregate_summary(summary: MarkSummary, trim_from: int = 5) -> Decimal:
