@@ -18,7 +18,8 @@ services, the way an organiser and the judges would through the API:
   published;
 - a second event, 数控车工 (职工组), whose preliminary is open for marking so a newcomer can try
   the score sheet at once: two units' people registered, nothing marked, nothing locked, and
-  those units' committee judges (`unit1_judge`, `unit2_judge`) assigned to mark it.
+  those units' committee judges (`unit1_judge`, `unit2_judge`) assigned to mark it; its
+  practical is marked item by item from a marking scheme (评分细则).
 
 Everything is deterministic (`random.Random(SEED)`, never the global generator).  The loader
 flushes but never commits: the caller decides.  It checks the ties it crafted against the real
@@ -42,8 +43,10 @@ from competition.contest.services import contests as contest_service
 from competition.contest.services import judging as judging_service
 from competition.contest.services import marks as mark_service
 from competition.contest.services import results as result_service
+from competition.contest.services import schemes as scheme_service
 from competition.contest.services.certificates import set_colours
 from competition.contest.services.contests import ComponentSpec
+from competition.contest.services.schemes import ItemSpec
 from competition.core.demo_logins import DemoLogin, DemoLogins
 from competition.core.id_numbers import check_character
 from competition.extensions import db
@@ -296,6 +299,26 @@ def load_demo_contest() -> list[DemoLogin]:
     return logins.made
 
 
+def _item(code: str, kind: str, name: str, points: int, *sizes: str) -> ItemSpec:
+    nominal, lower, upper = (Decimal(size) for size in sizes) if sizes else (None, None, None)
+    return ItemSpec(code, kind, name, Decimal(points), nominal, lower, upper)
+
+
+#: The open event's practical is marked from a marking scheme (评分细则) like a real turning
+#: job: measured sizes against their tolerances, judged aspects 0-3, a safety deduction.
+OPEN_EVENT_SCHEME = (
+    _item("M1", "measurement", "外圆 Φ40", 15, "40", "-0.025", "0"),
+    _item("M2", "measurement", "外圆 Φ32", 15, "32", "-0.02", "0.02"),
+    _item("M3", "measurement", "总长 60", 10, "60", "-0.05", "0.05"),
+    _item("M4", "measurement", "内孔 Φ20", 10, "20", "0", "0.021"),
+    _item("J1", "judgement", "表面质量", 15),
+    _item("J2", "judgement", "倒角与去毛刺", 10),
+    _item("J3", "judgement", "工艺合理性", 15),
+    _item("J4", "judgement", "工件完整、无损伤", 10),
+    _item("D1", "deduction", "安全文明生产", 10),
+)
+
+
 def _open_event(
     contest: Contest, unit_ids: Sequence[int], committee: Sequence[User], organiser: User
 ) -> Event:
@@ -313,6 +336,9 @@ def _open_event(
         contest_service.assign_judge(event, judge.id, organiser, unit_id=unit_id)
         for name in names:
             contest_service.register_contestant(event, name, unit_id)
+    scheme_service.set_scheme(
+        event, "practical", OPEN_EVENT_SCHEME, max_judgement_spread=1, actor=organiser
+    )
     return event
 
 

@@ -27,6 +27,12 @@ NOT_ASSIGNED: object = object()
 _UNASKED: object = object()
 
 
+#: The refusal of a final's mark for a contestant of the judge's own unit (回避): a 403 with
+#: the error code `CONFLICT_OF_INTEREST` (api-v1 "Judging in depth").
+CONFLICT_OF_INTEREST = "conflict_of_interest"
+OWN_UNIT_IN_FINAL = "回避：决赛中裁判不能为本单位的选手评分"
+
+
 def marking_refusal(
     assigned_unit: int | object | None,
     round_kind: str,
@@ -36,17 +42,25 @@ def marking_refusal(
     so the API's mark entry can apply it to the one row it reads
     (`services.marks.locked_target_for_token`).
 
-    `assigned_unit` is the unit of the judge's assignment to the event (None for the contest's
-    own panel), or `NOT_ASSIGNED`. Only a judge assigned to the event marks it; a unit's
-    committee marks only the preliminary, since the final is run by the contest's organising
-    committee, and only its own people. Without `contestant_unit` the last is not asked."""
+    `assigned_unit` is the unit the judge belongs to (None for a judge of no unit), or
+    `NOT_ASSIGNED`. Only a judge assigned to the event marks it. In the preliminary, run by
+    each unit's own committee by design, a judge of a unit marks only its own people; in the
+    final never its own people (回避, `OWN_UNIT_IN_FINAL`). Without `contestant_unit` only
+    the assignment is asked (may this judge keep a sheet of the round at all)."""
     if assigned_unit is NOT_ASSIGNED:
         return "您不是该赛项的裁判，不能评分"
-    if assigned_unit is not None and round_kind != PRELIMINARY:
-        return "单位初赛组委会的裁判只能为本单位的初赛评分"
-    if assigned_unit not in (None, contestant_unit) and contestant_unit is not _UNASKED:
-        return "只能为本单位的选手评分"
-    return None
+    if assigned_unit is None or contestant_unit is _UNASKED:
+        return None
+    if round_kind == PRELIMINARY:
+        return None if assigned_unit == contestant_unit else "只能为本单位的选手评分"
+    return OWN_UNIT_IN_FINAL if assigned_unit == contestant_unit else None
+
+
+def marking_forbidden(refusal: str) -> Forbidden:
+    """The 403 of a `marking_refusal`, with the contract's code for a conflict of interest."""
+    if refusal == OWN_UNIT_IN_FINAL:
+        return Forbidden(refusal, code=CONFLICT_OF_INTEREST)
+    return Forbidden(refusal)
 
 
 def marking_assignment(user: User, event: Event, round_: Round) -> JudgeAssignment:
@@ -67,7 +81,7 @@ def require_marking(user: User, event: Event, round_: Round, contestant: Contest
     assignment = marking_assignment(user, event, round_)
     refusal = marking_refusal(assignment.unit_id, round_.kind, contestant.unit_id)
     if refusal:
-        raise Forbidden(refusal)
+        raise marking_forbidden(refusal)
 
 
 def absence_unit(user: User | None, event: Event, round_: Round) -> int | object | None:
@@ -92,6 +106,14 @@ def require_absence_recording(
         raise Forbidden("只有裁判长或组委会可以登记缺考、弃权")
     if unit is not None and contestant.unit_id != unit:
         raise Forbidden("只能登记本单位选手的缺考、弃权")
+
+
+def records_scope(user: User | None, event: Event, round_: Round) -> int | object | None:
+    """Whose item sheets and marking records (评分记录表) of a round this user prints: those
+    the chief judge keeps, so the same scope as the absences (`absence_unit`). None for the
+    whole round (an organiser, the event's chief judge), a unit's id for a unit committee's
+    chief in that unit's preliminary, `NOT_ASSIGNED` for anyone else."""
+    return absence_unit(user, event, round_)
 
 
 def may_read_results(user: User | None, event: Event, round_: Round) -> bool:

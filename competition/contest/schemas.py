@@ -16,6 +16,7 @@ from competition.http.fields import (
     Nested,
     String,
 )
+from competition.scoring import consistency as consistency_rules
 from competition.scoring import defaults
 
 
@@ -128,6 +129,27 @@ class EventIn(BaseSchema):
         load_default=defaults.MIN_FINALISTS_PER_UNIT,
         validate=validate.Range(min=1, max=1000, error="应在 1 到 1000 之间"),
     )
+    # Team results (团体成绩): a unit's total is the sum of its best `team_size` final totals.
+    team_size = Integer(
+        load_default=defaults.TEAM_SIZE,
+        validate=validate.Range(
+            min=1, max=defaults.MAX_TEAM_SIZE, error=f"应在 1 到 {defaults.MAX_TEAM_SIZE} 之间"
+        ),
+        metadata={"description": "团体成绩: how many of a unit's best final totals add up"},
+    )
+    # Judge consistency: a mark further than this % of the component's maximum from the other
+    # judges' median is flagged for the chief judge (`scoring.consistency`).
+    outlier_percent = Integer(
+        load_default=consistency_rules.DEFAULT_OUTLIER_PERCENT,
+        validate=validate.Range(
+            *consistency_rules.OUTLIER_PERCENT_RANGE,
+            error="应在 {} 到 {} 之间".format(*consistency_rules.OUTLIER_PERCENT_RANGE),
+        ),
+        metadata={
+            "description": "评分一致性: flag a mark further than this % of the component's "
+            "maximum from the other judges' median (1-100, default 15)"
+        },
+    )
     components = List(
         Nested(ComponentIn),
         load_default=lambda: [dict(c) for c in REFERENCE_COMPONENTS_IN],
@@ -171,6 +193,8 @@ class EventOut(BaseSchema):
     name = fields.String()
     group = fields.String(attribute="group_name")
     min_finalists_per_unit = fields.Integer()
+    team_size = fields.Integer()
+    outlier_percent = fields.Integer()
     notice_working_days = fields.Integer(
         allow_none=True, metadata={"description": "null: the contest's notice period applies"}
     )
@@ -318,6 +342,9 @@ class ResultsOut(BaseSchema):
     unresolved_ties = fields.List(fields.List(fields.Integer()))
     resolutions = fields.List(fields.Nested(TieResolutionOut))
     absent = fields.List(fields.Nested(AbsenceOut))
+    # Items whose panel's judgements differ by more than the marking scheme allows
+    # (`DisputeOut`, defined with the schemes below).
+    disputes = fields.List(fields.Nested(lambda: DisputeOut()))
 
 
 class FinalistOut(BaseSchema):
@@ -364,7 +391,7 @@ class SheetOut(BaseSchema):
 
 class SheetRowOut(BaseSchema):
     contestant_id = fields.Integer(attribute="contestant.id")
-    number = fields.String(attribute="contestant.number")
+    number = fields.String(metadata={"description": "in the final, the drawn number once drawn"})
     mark = DecimalValue(allow_none=True)
     second = DecimalValue(allow_none=True)
     settled = DecimalValue(allow_none=True)
@@ -593,3 +620,64 @@ class MarksPreviewOut(_PreviewOut, _MarksCountsOut):
 
 class MarksImportedOut(_MarksCountsOut):
     """What was written: marks, absences recorded, and rows without a score left out."""
+
+
+# ---------------------------------------------------------------- marking schemes (评分细则)
+class SchemeItemIn(BaseSchema):
+    code = String(
+        required=True,
+        normaliser=normalise.contest_number,
+        validate=validate.Regexp(
+            r"^[A-Za-z0-9-]{1,16}$", error="评分点编号应为 1-16 位字母、数字或连字符"
+        ),
+    )
+    kind = String(required=True, normaliser=normalise.plain)
+    name = String(required=True, normaliser=normalise.plain, validate=_length(200))
+    points = DecimalValue(required=True)
+    nominal = DecimalValue(places=3, load_default=None, allow_none=True)
+    lower = DecimalValue(places=3, load_default=None, allow_none=True)
+    upper = DecimalValue(places=3, load_default=None, allow_none=True)
+
+
+class SchemeIn(BaseSchema):
+    max_judgement_spread = Integer(load_default=None, allow_none=True)
+    items = List(Nested(SchemeItemIn), required=True)
+
+
+class SchemeItemOut(BaseSchema):
+    code = fields.String()
+    kind = fields.String()
+    name = fields.String()
+    points = DecimalValue()
+    nominal = DecimalValue(places=3, allow_none=True)
+    lower = DecimalValue(places=3, allow_none=True)
+    upper = DecimalValue(places=3, allow_none=True)
+
+
+class SchemeOut(BaseSchema):
+    event_id = fields.Integer()
+    component = fields.String()
+    max_score = DecimalValue()
+    max_judgement_spread = fields.Integer(allow_none=True)
+    items = fields.List(fields.Nested(SchemeItemOut))
+
+
+class ItemMarkIn(BaseSchema):
+    value = DecimalValue(places=3, required=True)
+    reason = String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class ItemMarkOut(BaseSchema):
+    contestant_id = fields.Integer()
+    component = fields.String()
+    item = fields.String()
+    judge_id = fields.Integer()
+    value = DecimalValue(places=3)
+    points = DecimalValue()
+    mark = DecimalValue(allow_none=True)
+
+
+class DisputeOut(BaseSchema):
+    contestant_id = fields.Integer()
+    component = fields.String()
+    item = fields.String()

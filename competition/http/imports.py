@@ -76,6 +76,8 @@ class ImportPage(Generic[P, R]):
     - `form_refusals`: a refusal of the upload puts its field messages on the form's fields.
     - `recheck`: a confirmation posted with `recheck=yes` shows the preview again instead of
       storing (after the organiser changed a choice the preview was made with).
+    - `context(owner)`: more for both pages' templates, from what the URL names beside the
+      owner (the component a scheme is imported for).
     """
 
     endpoint: str
@@ -89,6 +91,7 @@ class ImportPage(Generic[P, R]):
     preview_context: Callable[[Any, P], dict[str, Any]] | None = None
     form_refusals: bool = False
     recheck: bool = False
+    context: Callable[[Any], dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         _PAGES[self.endpoint] = self
@@ -115,7 +118,9 @@ class ImportPage(Generic[P, R]):
         stashed = self.stash.get(owner.id, token)
         if stashed is None:
             flash(_("预览已过期，请重新上传文件。"), "error")
-            return redirect(url_for(self.endpoint, **{self.stash.owner: owner.id}))
+            # The upload page takes what the confirmation's URL names (the owner, and any more).
+            arguments = dict(request.view_args or {}) or {self.stash.owner: owner.id}
+            return redirect(url_for(self.endpoint, **arguments))
         data, filename = stashed
         try:
             checked = self.preview(owner, data, filename)
@@ -141,6 +146,7 @@ class ImportPage(Generic[P, R]):
             errors=errors,
             limit_mb=limit_mb(),
             **{self._owner_name: owner},
+            **(self.context(owner) if self.context else {}),
         )
         return Response(body, status=status)
 
@@ -152,6 +158,7 @@ class ImportPage(Generic[P, R]):
             token=token,
             filename=filename,
             **{self._owner_name: owner},
+            **(self.context(owner) if self.context else {}),
             **extra,
         )
         return Response(body, status=200 if checked.can_store else 422)

@@ -14,6 +14,7 @@ from competition.models.access_codes import new_access_code
 from competition.models.types import ExactDecimal, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from competition.models.schemes import MarkingScheme
     from competition.models.users import User
 
 PRELIMINARY = "preliminary"
@@ -135,6 +136,8 @@ class Component(db.Model):
     unit_label: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
     event: Mapped[Event] = relationship(back_populates="components")
+    # Its marking scheme (评分细则), if it is marked item by item.
+    scheme: Mapped[MarkingScheme | None] = relationship(viewonly=True)
 
 
 class Round(db.Model):

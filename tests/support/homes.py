@@ -10,8 +10,8 @@ Built through the services (no HTTP), so it takes a fraction of a second:
   period, with an appeal on file; the final is being marked: judge1 and chief1 have filled
   their sheets, a1 and b1 tie on the total, judge1's theory sheet is to be re-entered (second
   entry) and nothing is signed;
-- 车工: both rounds published, certificates issued, then new award rules moved a tier, so
-  certificates wait to be printed again;
+- 车工: both rounds published (the final's numbers drawn by lot), certificates issued, then
+  new award rules moved a tier, so certificates wait to be printed again;
 - 钳工: being set up, its contestants registered and nothing marked yet;
 - a craftsman class with two trainees (trainee1's login is 学员1's), expert1 and lead1 (the
   panel lead); expert1 has reviewed 学员1.
@@ -30,6 +30,7 @@ from competition.contest.services import appeals as appeal_service
 from competition.contest.services import awards as award_service
 from competition.contest.services import certificates as certificate_service
 from competition.contest.services import contests as contest_service
+from competition.contest.services import draw as draw_service
 from competition.contest.services import judging as judging_service
 from competition.contest.services import marks as mark_service
 from competition.contest.services import publication
@@ -127,6 +128,7 @@ def build_home_world(app: Flask) -> HomeWorld:
         publication.publish(lathe, lathe.round("preliminary"), org)
         for unit in units:
             result_service.set_finalists(lathe, unit.id, 1, org)
+        draw_service.draw_numbers(lathe, org)  # the final by drawn numbers (抽签)
         _marks(lathe, "final", chief, lathe_people, {"a1": (95, 95), "b1": (75, 75)})
         publication.publish(lathe, lathe.round("final"), org)
         rules = {"pass_line": None, "rounding": "half_up", "base": "ranked", "actor": org}

@@ -20,11 +20,13 @@ from competition.contest.api.requests import (
 )
 from competition.contest.services import absences as absence_service
 from competition.contest.services import contests as contest_service
+from competition.contest.services import draw as draw_service
 from competition.contest.services import marks as mark_service
 from competition.contest.services import publication, setup
 from competition.contest.services import results as result_service
+from competition.contest.services import schemes as scheme_service
 from competition.core import roles
-from competition.core.errors import AppError, Forbidden, NotFound, Unauthorized
+from competition.core.errors import AppError, NotFound, Unauthorized
 from competition.extensions import db
 from competition.http.api import (
     TOKEN_INVALID,
@@ -187,7 +189,10 @@ def list_units(contest_id: int) -> Response:
     status=201,
     errors=(400, 401, 403, 404, 409, 422),
     description="Weights of the weighted components must add up to 1; a component "
-    "of weight 0 only breaks ties. Defaults are the reference rules: "
+    "of weight 0 only breaks ties. `team_size` (1-20, default 3): how many of a unit's best "
+    "final totals make its team total (团体成绩). `outlier_percent` (1-100, default 15): a "
+    "judge's mark further than this % of the component's maximum from the other judges' "
+    "median is flagged for the chief judge (…/consistency). Defaults are the reference rules: "
     f"{defaults.describe_reference_rules()}.",
 )
 def create_event(contest_id: int) -> Response:
@@ -200,6 +205,8 @@ def create_event(contest_id: int) -> Response:
         min_finalists_per_unit=data["min_finalists_per_unit"],
         components=setup.component_specs(data["components"]),
         tie_breaks=data["tie_breaks"],
+        team_size=data["team_size"],
+        outlier_percent=data["outlier_percent"],
     )
     _commit()
     return respond(schemas.EventOut(), event, 201)
@@ -231,7 +238,9 @@ def get_event(event_id: int) -> Response:
     headers=_SETTINGS_IF_MATCH,
     response_headers=_SETTINGS_ETAG,
     description="What the console's event page changes: name, group, the minimum of "
-    "finalists per unit, the notice period (null: the contest's), the components "
+    "finalists per unit, the notice period (null: the contest's), the team size (locked "
+    "once the final is published), `outlier_percent` (1-100, changes at any time), the "
+    "components "
     "(weights, maximum scores, direction, unit) and the tie-break chain. Only the fields "
     "sent change (at least one); `components`, sent, replace the stored ones as a whole "
     "and are checked as at creation (weights add up to 1, tie-breaks name components). "
@@ -408,7 +417,7 @@ def set_mark(event_id: int, round_kind: str, contestant_id: int, component_key: 
         target.contestant_unit,
     )
     if refusal:
-        raise Forbidden(refusal)
+        raise policy.marking_forbidden(refusal)
     if isinstance(sent, AppError):
         raise sent
     data, if_match, if_none_match = sent
@@ -452,10 +461,11 @@ def list_marks(event_id: int, round_kind: str) -> Response:
         rows = mark_service.list_marks(round_, judge=user)
     else:
         raise NotFound("没有这个赛项")
+    drawn = draw_service.drawn_numbers(round_)  # the final's, once drawn
     marks = [
         {
             "contestant_id": contestant.id,
-            "number": contestant.number,
+            "number": drawn.get(contestant.id, contestant.number),
             "component": component.key,
             "judge_id": mark.judge_id,
             "value": mark.value,
@@ -526,7 +536,13 @@ def _results_body(results: result_service.RoundResults, identities: bool) -> dic
 def get_results(event_id: int, round_kind: str) -> Response:
     asked = results_request(event_id, round_kind)
     results = result_service.round_results(asked.event, asked.round, asked.unit_id)
-    return jsonify(_results_body(results, asked.sees_identities))
+    body = _results_body(results, asked.sees_identities)
+    body["disputes"] = [
+        {"contestant_id": d.contestant_id, "component": d.component, "item": d.item}
+        for d in scheme_service.disputes(asked.round)
+        if asked.unit_id is None or d.contestant_id in results.contestants
+    ]
+    return jsonify(body)
 
 
 @bp.post("/events/<int:event_id>/rounds/<round_kind>/tie-resolutions")

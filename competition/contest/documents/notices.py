@@ -26,6 +26,7 @@ from competition.contest.documents.letterhead import issuers
 from competition.contest.services import publication
 from competition.contest.services.absences import status_text
 from competition.contest.services.results import AbsentEntry, RoundResults, unit_rankings
+from competition.contest.services.teams import team_results
 from competition.contest.services.tiers import awards_for
 from competition.contest.wording import contest_title
 from competition.core.clock import zone_name
@@ -87,6 +88,27 @@ class Section:
 
 
 @dataclass(frozen=True)
+class TeamRow:
+    """A unit's line of the team results: place, name, team total, the finalists counted."""
+
+    rank: int
+    unit: str
+    total: str
+    members: str
+
+
+@dataclass(frozen=True)
+class Teams:
+    """The final's team results (团体成绩), printed after the individual ranking, and the
+    units named for the 优秀组织奖."""
+
+    team_size: int
+    rows: tuple[TeamRow, ...]
+    unranked: tuple[str, ...]  # "unit：reason"
+    awards: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Notice:
     """Everything the notice prints, as text."""
 
@@ -110,6 +132,8 @@ class Notice:
     objection: str | None
     issuers: tuple[str, ...]
     issued_on: str
+    # The final's team results; None for the preliminary and for whoever sees no units.
+    teams: Teams | None = None
 
     @property
     def rows(self) -> tuple[NoticeRow, ...]:
@@ -235,6 +259,33 @@ def build_notice(results: RoundResults, identities: bool, unit: Unit | None = No
         objection=(contest.objection_contact or "").strip() or None,
         issuers=issuers(contest),
         issued_on=iso_date(published_on or printed_on),
+        teams=_teams(results) if round_.kind == FINAL and identities and unit is None else None,
+    )
+
+
+def _teams(results: RoundResults) -> Teams:
+    """The team results of the final these results are (`services.teams`, the same the API
+    and the pages show)."""
+    teams = team_results(results.event, results)
+    rows = tuple(
+        TeamRow(
+            rank=team.rank,
+            unit=teams.units[team.unit_id],
+            total=score(team.total),
+            members="、".join(
+                f"{person.number} {person.name}（第 {place} 名）"
+                for person, place in zip(teams.members(team), team.member_places, strict=True)
+            ),
+        )
+        for team in teams.ranking.ranked
+    )
+    return Teams(
+        team_size=teams.team_size,
+        rows=rows,
+        unranked=tuple(
+            f"{teams.units[team.unit_id]}：{team.reason}" for team in teams.ranking.unranked
+        ),
+        awards=tuple(teams.award_names),
     )
 
 

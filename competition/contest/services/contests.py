@@ -26,6 +26,7 @@ from competition.models import (
     User,
 )
 from competition.models.contests import PRELIMINARY, ROUND_KINDS
+from competition.scoring import consistency as consistency_rules
 from competition.scoring import defaults
 
 
@@ -112,6 +113,30 @@ def validate_event_rules(
     return errors
 
 
+TEAM_SIZE_RANGE = f"应在 1 到 {defaults.MAX_TEAM_SIZE} 之间"
+
+
+def team_size_problems(team_size: int) -> dict[str, list[str]]:
+    """How many final totals make a unit's team total (团体成绩): 1 to `MAX_TEAM_SIZE`, checked
+    here as well as by the input schemas so that no way in sets a team nobody can field."""
+    if isinstance(team_size, bool) or not 1 <= team_size <= defaults.MAX_TEAM_SIZE:
+        return {"team_size": [TEAM_SIZE_RANGE]}
+    return {}
+
+
+OUTLIER_PERCENT_RANGE = "应在 {} 到 {} 之间".format(*consistency_rules.OUTLIER_PERCENT_RANGE)
+
+
+def outlier_percent_problems(outlier_percent: int) -> dict[str, list[str]]:
+    """How far from the other judges' median a mark may lie before the chief judge is asked
+    about it, in % of the component's maximum (`scoring.consistency`); checked here as well
+    as by the input schemas, so that no way in sets a distance the rule refuses."""
+    low, high = consistency_rules.OUTLIER_PERCENT_RANGE
+    if isinstance(outlier_percent, bool) or not low <= outlier_percent <= high:
+        return {"outlier_percent": [OUTLIER_PERCENT_RANGE]}
+    return {}
+
+
 def create_event(
     contest: Contest,
     name: str,
@@ -119,8 +144,12 @@ def create_event(
     min_finalists_per_unit: int = defaults.MIN_FINALISTS_PER_UNIT,
     components: Sequence[ComponentSpec] = REFERENCE_COMPONENTS,
     tie_breaks: Sequence[str] = REFERENCE_TIE_BREAKS,
+    team_size: int = defaults.TEAM_SIZE,
+    outlier_percent: int = consistency_rules.DEFAULT_OUTLIER_PERCENT,
 ) -> Event:
     errors = validate_event_rules(components, tie_breaks)
+    errors.update(team_size_problems(team_size))
+    errors.update(outlier_percent_problems(outlier_percent))
     if errors:
         raise Invalid("赛项设置有误", errors)
     exists = db.session.scalar(
@@ -131,7 +160,12 @@ def create_event(
     if exists is not None:
         raise Conflict(f"赛项“{name}（{group}）”已存在", {"name": ["该赛项已存在"]})
     event = Event(
-        contest=contest, name=name, group_name=group, min_finalists_per_unit=min_finalists_per_unit
+        contest=contest,
+        name=name,
+        group_name=group,
+        min_finalists_per_unit=min_finalists_per_unit,
+        team_size=team_size,
+        outlier_percent=outlier_percent,
     )
     db.session.add(event)
     for position, spec in enumerate(components):

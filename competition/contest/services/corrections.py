@@ -44,6 +44,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
 
+from competition.contest.services import teams as team_service
 from competition.contest.services.marks import lock_round
 from competition.core import audit, normalise
 from competition.core.errors import Conflict, Invalid
@@ -680,6 +681,7 @@ def merge_units(unit: Unit, into: Unit, reason: str | None, actor: User | None) 
         per_event,
     )
     merged_id = unit.id
+    team_service.carry_awards(unit, into)  # its 优秀组织奖 become `into`'s
     db.session.delete(unit)
     db.session.flush()
     moved_ids = [contestant_id for contestant_id, _event in moved]
@@ -715,5 +717,6 @@ def remove_unit(unit: Unit, reason: str | None, actor: User | None) -> None:
     if blockers:
         raise Conflict(UNIT_REMOVAL_REFUSED, blockers)
     _record_for_contest("unit.remove", actor, contest, text, {"unit": _unit_ref(unit)})
+    team_service.carry_awards(unit, None)
     db.session.delete(unit)
     db.session.flush()

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from competition.contest import policy
 from competition.contest.services import absences as absence_service
 from competition.contest.services import contests as contest_service
+from competition.contest.services import draw as draw_service
 from competition.contest.services import marks as mark_service
 from competition.core import audit, normalise
 from competition.core import import_tables as tables
@@ -164,6 +165,10 @@ def markers(event: Event, round_kind: str | None = None) -> list[JudgeAssignment
 def _component(event: Event, key: str) -> Component:
     for component in event.components:
         if component.key == key:
+            if component.scheme is not None:
+                # Its marks are derived from item marks, never typed (services.schemes).
+                message = N_("该评分项按评分细则逐项评分，不能导入总分")
+                raise Invalid(message, {"component": [message]})
             return component
     raise Invalid(N_("请选择本赛项的评分项"), {"component": [N_("未知的评分项")]})
 
@@ -221,6 +226,12 @@ def preview(
         db.session.scalars(select(Contestant).where(Contestant.event_id == event.id))
     )
     by_number = {normalise.contest_number(c.number): c for c in contestants}
+    if round_.kind == FINAL:
+        # Once the final's numbers are drawn, its sheets carry them (`services.draw`); an exam
+        # system's registration number still finds its contestant, and wins a clash.
+        people = {c.id: c for c in contestants}
+        for contestant_id, drawn in draw_service.drawn_numbers(round_).items():
+            by_number.setdefault(normalise.contest_number(drawn), people[contestant_id])
     by_id = {normalise.id_number(c.id_number): c for c in contestants if c.id_number}
     finalists = set(
         db.session.scalars(select(Finalist.contestant_id).where(Finalist.event_id == event.id))

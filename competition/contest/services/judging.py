@@ -18,10 +18,13 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from competition.contest import policy
+from competition.contest.services import consistency as consistency_service
+from competition.contest.services import draw as draw_service
 from competition.contest.services import marks as mark_service
+from competition.contest.services import schemes as scheme_service
 from competition.core import audit
 from competition.core.errors import Conflict, Invalid, NotFound
 from competition.extensions import db
@@ -38,7 +41,7 @@ from competition.models import (
     Sheet,
     User,
 )
-from competition.models.contests import FINAL, PRELIMINARY
+from competition.models.contests import FINAL
 from competition.models.types import utcnow
 from competition.scoring import sheets as rules
 
@@ -69,6 +72,7 @@ class SheetRef:
 @dataclass(frozen=True)
 class SheetRow:
     contestant: Contestant
+    number: str  # as the round shows it: in the final, the drawn number once drawn
     mark: Decimal | None
     second: Decimal | None
     settled: Decimal | None
@@ -123,23 +127,26 @@ def sheet_ref(event: Event, round_: Round, component_key: str, judge_id: int) ->
     assignment = policy.sheet_assignment(event, judge_id)
     if assignment is None:
         raise NotFound("该裁判未分配到本赛项")
-    if assignment.unit_id is not None and round_.kind != PRELIMINARY:
-        raise NotFound("单位初赛组委会的裁判没有决赛评分表")
     return SheetRef(event=event, round=round_, component=component, assignment=assignment)
 
 
 def contestants_of(event: Event, round_: Round, unit_id: int | None) -> list[Contestant]:
     """The rows of a sheet: everyone in the preliminary (a unit's own people for its committee),
-    the finalists in the final; by contest number."""
+    the finalists in the final but those of the judge's own unit (回避); by the number the round
+    shows (`draw.shown_number`: the final's drawn number once drawn)."""
     query = (
         select(Contestant)
         .where(Contestant.event_id == event.id)
         .options(selectinload(Contestant.unit))
-        .order_by(Contestant.number)
+        .order_by(draw_service.number_column(round_))
     )
     if round_.kind == FINAL:
-        query = query.join(Finalist, Finalist.contestant_id == Contestant.id)
-    if unit_id is not None:
+        query = query.join(Finalist, Finalist.contestant_id == Contestant.id).options(
+            contains_eager(Contestant.finalist)
+        )
+        if unit_id is not None:
+            query = query.where(Contestant.unit_id != unit_id)
+    elif unit_id is not None:
         query = query.where(Contestant.unit_id == unit_id)
     return list(db.session.scalars(query))
 
@@ -209,6 +216,7 @@ def load_sheet(ref: SheetRef) -> SheetView:
         rows.append(
             SheetRow(
                 contestant=contestant,
+                number=draw_service.shown_number(contestant, ref.round),
                 mark=mark.value if mark else None,
                 second=second.value if second else None,
                 settled=second.settled_value if second else None,
@@ -276,12 +284,46 @@ def sign_sheet(ref: SheetRef, actor: User) -> Sheet:
     refusal = view.counts.sign_refusal()
     if refusal:
         raise Conflict(refusal)
+    _refuse_disputes(ref)
+    _refuse_unacknowledged_flags(ref)
     sheet = _ensure_sheet(ref)
     sheet.signed_at = utcnow()
     sheet.signed_by_id = actor.id
     _audit_sheet("sheet.sign", ref, actor)
     db.session.flush()
     return sheet
+
+
+def _refuse_disputes(ref: SheetRef) -> None:
+    """No sheet of a component is signed while the panel's judgements of one of its items
+    differ by more than the marking scheme allows: the judges re-mark it first."""
+    found = scheme_service.disputes(ref.round, [ref.component])
+    if found:
+        numbers = {
+            c.id: draw_service.shown_number(c, ref.round)
+            for c in contestants_of(ref.event, ref.round, None)
+        }
+        where = "、".join(
+            f"{numbers.get(d.contestant_id, d.contestant_id)}·{d.item}" for d in found
+        )
+        raise Conflict(
+            f"评价分差超过允许范围，须由裁判重新评定后才能签字：{where}",
+            {"disputes": [where]},
+        )
+
+
+def _refuse_unacknowledged_flags(ref: SheetRef) -> None:
+    """No sheet is signed while a mark of its judge lies unusually far from the other judges'
+    (`services.consistency`) and the chief judge has not yet written down why it stands."""
+    flags = consistency_service.unacknowledged(
+        ref.event, ref.round, ref.component, ref.assignment.user_id
+    )
+    if flags:
+        numbers = "、".join(flag.number for flag in flags)
+        raise Conflict(
+            f"以下选手的评分与其他裁判相差过大，须由裁判长逐一说明后才能签字：{numbers}",
+            {"flagged": [numbers]},
+        )
 
 
 def unsign(ref: SheetRef, sheet: Sheet, actor: User, reason: str) -> None:
@@ -407,12 +449,13 @@ def settle(
         entry.value if entry else None,
         entry.settled_value if entry else None,
     )
+    number = draw_service.shown_number(contestant, ref.round)
     if state != rules.ROW_MISMATCH or entry is None or mark is None:
-        raise Conflict(f"选手 {contestant.number} 这一行没有待核定的不一致")
+        raise Conflict(f"选手 {number} 这一行没有待核定的不一致")
     first_value, second_value = mark.value, entry.value
     if seen is not None and seen != (first_value, second_value):
         message = (
-            f"选手 {contestant.number} 这一行在核定前已被修改（现为裁判录入 {first_value}、"
+            f"选手 {number} 这一行在核定前已被修改（现为裁判录入 {first_value}、"
             f"二次录入 {second_value}），请查看后重新核定"
         )
         raise Conflict(message, {"value": [message]}, code="stale")
@@ -458,7 +501,9 @@ def set_require_sign_off(event: Event, required: bool, actor: User) -> None:
 # ---------------------------------------------------------------- progress
 def _sheet_owners(assignments: Sequence[JudgeAssignment], round_: Round) -> list[JudgeAssignment]:
     """The judges expected to keep sheets in a round: the unit committees in a preliminary that
-    has them (else the event's judges), the event's own judges in the final."""
+    has them (else the event's judges), the event's own judges in the final. A judge of a
+    unit who marks in the final anyway (other units' people only) keeps a sheet from their
+    first mark on (`progress_of_events`)."""
     event_judges = [a for a in assignments if a.unit_id is None]
     if round_.kind == FINAL:
         return event_judges
@@ -577,11 +622,12 @@ def progress_of_events(
             assignment = by_user.get(user_id)
             if assignment is None:  # marks of a judge since unassigned: still a sheet
                 continue
-            if assignment.unit_id is not None and round_.kind == FINAL:
-                continue
-            expected = (
-                units.get(assignment.unit_id, 0) if assignment.unit_id is not None else expected_all
-            )
+            if assignment.unit_id is None:
+                expected = expected_all
+            elif round_.kind == FINAL:  # everyone but their own unit's people (回避)
+                expected = expected_all - counted.get(assignment.unit_id, 0)
+            else:
+                expected = units.get(assignment.unit_id, 0)
             for component in event.components:
                 key = (round_.id, component.id, user_id)
                 sheet = sheets.get(key)

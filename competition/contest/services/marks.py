@@ -24,6 +24,7 @@ from competition.models import (
     Finalist,
     JudgeAssignment,
     Mark,
+    MarkingScheme,
     Round,
     Sheet,
     User,
@@ -41,6 +42,7 @@ def lock_round(round_: Round, shared: bool = False) -> Round:
 _rounds, _contestants = Round.__table__, Contestant.__table__
 _assignments, _components = JudgeAssignment.__table__, Component.__table__
 _finalists, _sheets, _marks = Finalist.__table__, Sheet.__table__, Mark.__table__
+_schemes = MarkingScheme.__table__
 
 
 def _target(judge: Any, rounds: Any = _rounds) -> Select[Any]:
@@ -59,10 +61,12 @@ def _target(judge: Any, rounds: Any = _rounds) -> Select[Any]:
             _components.c.id.label("component_id"),
             _components.c.name.label("component_name"),
             _components.c.max_score,
+            _schemes.c.id.label("scheme_id"),
             _finalists.c.id.label("finalist_id"),
             _sheets.c.signed_at,
             _marks.c.id.label("mark_id"),
             _marks.c.value,
+            _marks.c.exact_units,
             _marks.c.version,
         )
         .select_from(rounds)
@@ -84,6 +88,7 @@ def _target(judge: Any, rounds: Any = _rounds) -> Select[Any]:
                 _components.c.key == bindparam("component_key"),
             ),
         )
+        .outerjoin(_schemes, _schemes.c.component_id == _components.c.id)
         .outerjoin(_finalists, _finalists.c.contestant_id == _contestants.c.id)
         .outerjoin(
             _sheets,
@@ -136,6 +141,7 @@ _INSERT = {
     .values(
         **{name: _new(name) for name in _KEY},
         value=_new("value"),
+        exact_units=_new("exact_units"),
         created_at=_new("at", "created_at"),
         updated_at=_new("at", "updated_at"),
         version=literal_column("1", Integer),
@@ -150,6 +156,7 @@ _UPDATE = (
     .where(_marks.c.id == bindparam("mark_id"), _marks.c.version == _READ_VERSION)
     .values(
         value=_new("value"),
+        exact_units=_new("exact_units"),
         updated_at=_new("at", "updated_at"),
         version=_READ_VERSION + literal_column("1", Integer),
     )
@@ -192,10 +199,12 @@ class MarkTarget:
     component_id: int | None
     component_name: str | None
     max_score: Decimal | None
+    scheme_id: int | None
     finalist_id: int | None
     signed_at: datetime | None
     mark_id: int | None
     value: Decimal | None
+    exact_units: int | None
     version: int | None
 
     @property
@@ -323,6 +332,7 @@ def apply(
     details: dict[str, Any] | None = None,
     if_match: Collection[str] | None = None,
     if_none_match: bool = False,
+    exact_units: int | None = None,
 ) -> MarkWritten:
     """The rules of a mark, then its write and its audit entry; `set_mark` and the API's PUT
     both end here, so a page, an appeal and the API can do nothing the others cannot.
@@ -341,14 +351,21 @@ def apply(
     answer the network lost. `actor_id` is who made the change when it is not the judge (an
     organiser carrying out an appeal's outcome or a settled second entry); the audit trail
     names both. Only `services.appeals` passes `by_appeal`: an appeal's outcome may change a
-    published round during its public notice period, nothing else may.
+    published round during its public notice period, nothing else may. Only
+    `services.schemes` passes `exact_units`: the mark of a component with a marking scheme is
+    derived from the judge's item marks (exact in 1/300ths of a point, `value` its rounding)
+    and is never typed.
     """
     for _attempt in range(_ATTEMPTS):
-        _check(target, value, by_appeal, if_match, if_none_match)
-        if target.mark_id is not None and target.value == value:
+        _check(target, value, by_appeal, if_match, if_none_match, exact_units)
+        if (
+            target.mark_id is not None
+            and target.value == value
+            and target.exact_units == exact_units
+        ):
             assert target.version is not None
             return MarkWritten(target.mark_id, target.version, value)  # nothing changes
-        written = _write(target, value, actor_id, reason, details)
+        written = _write(target, value, actor_id, reason, details, exact_units)
         if written is not None:
             return written
         # Another writer changed this mark after it was read: read it again, and apply the
@@ -372,6 +389,7 @@ def _check(
     by_appeal: bool,
     if_match: Collection[str] | None,
     if_none_match: bool,
+    exact_units: int | None = None,
 ) -> None:
     """`apply`'s refusals, in the contract's order."""
     if target.component_id is None:
@@ -395,6 +413,10 @@ def _check(
         raise Invalid(
             f"选手 {target.number} 未进入决赛，不能评决赛分", {"contestant": ["未进入决赛"]}
         )
+    if target.scheme_id is not None and exact_units is None:
+        raise Conflict(
+            "该评分项按评分细则逐项评分，不能直接录入总分；请逐项录入", code="scheme_items"
+        )
     if target.published_at is not None and not by_appeal:
         raise Conflict("本轮成绩已发布并锁定，不能再修改")
     if target.signed_at is not None:
@@ -417,6 +439,7 @@ def _write(
     actor_id: int | None,
     reason: str | None,
     details: dict[str, Any] | None,
+    exact_units: int | None = None,
 ) -> MarkWritten | None:
     """The mark as `target` read it made `value`, and its audit entry; None, writing nothing,
     when another writer has made or changed the mark since it was read."""
@@ -436,7 +459,7 @@ def _write(
     )
     connection = db.session.connection()
     dialect = connection.dialect.name
-    params: dict[str, Any] = {"value": value, "at": entry["at"]}
+    params: dict[str, Any] = {"value": value, "exact_units": exact_units, "at": entry["at"]}
     if target.mark_id is None:
         version, write, audited = 1, _INSERT[dialect], _AUDITED_INSERT
         params.update({name: entry[name] for name in _KEY})

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from competition import scoring
+from competition.contest.services import draw as draw_service
 from competition.contest.services.marks import lock_round
 from competition.core import audit
 from competition.core.errors import Conflict, Invalid
@@ -35,6 +36,7 @@ from competition.models import (
     Contestant,
     Event,
     Finalist,
+    ItemMark,
     Mark,
     ResultStamp,
     Round,
@@ -64,7 +66,7 @@ class Entrant:
     """
 
     id: int
-    number: str
+    number: str  # in the final, the drawn number once drawn
     name: str
     unit_id: int
     unit: UnitName
@@ -110,12 +112,14 @@ def tie_break_keys(event: Event) -> list[str]:
 
 
 def entrants(event: Event, round_: Round, unit_id: int | None = None) -> list[Entrant]:
-    """Everyone registered sits the preliminary; only finalists sit the final."""
+    """Everyone registered sits the preliminary; only finalists sit the final, shown by their
+    drawn numbers once drawn (`draw.number_column`)."""
+    number = draw_service.number_column(round_)
     query = (
-        select(Contestant.id, Contestant.number, Contestant.name, Unit.id, Unit.name)
+        select(Contestant.id, number, Contestant.name, Unit.id, Unit.name)
         .join(Unit, Unit.id == Contestant.unit_id)
         .where(Contestant.event_id == event.id)
-        .order_by(Contestant.number)
+        .order_by(number)
     )
     if round_.kind == FINAL:
         query = query.join(Finalist, Finalist.contestant_id == Contestant.id)
@@ -156,21 +160,30 @@ def _split_absent(
     return present, absent
 
 
-def _hundredths() -> ColumnElement[int]:
-    """A mark as a whole number of hundredths, exact on both databases (marks have 2 places;
-    on SQLite they are stored as decimal text, whose MIN would otherwise compare as text)."""
+#: A typed mark's hundredths in the units of a mark derived from a marking scheme.
+_PER_HUNDREDTH = scoring.schemes.UNITS_PER_POINT // 100
+
+
+def _units() -> ColumnElement[int]:
+    """A mark as a whole number of 1/300ths of a point, exact on both databases: the exact
+    units of a mark derived from a marking scheme (`Mark.exact_units`), else the typed mark's
+    hundredths × 3 (marks have 2 places; on SQLite they are stored as decimal text, whose MIN
+    would otherwise compare as text)."""
     if db.session.get_bind().dialect.name == "sqlite":
-        return cast(func.round(cast(Mark.value, Float) * 100), Integer)
-    return cast(type_coerce(Mark.value, Numeric(10, 2)) * 100, BigInteger)
+        hundredths = cast(func.round(cast(Mark.value, Float) * 100), Integer)
+    else:
+        hundredths = cast(type_coerce(Mark.value, Numeric(10, 2)) * 100, BigInteger)
+    return func.coalesce(Mark.exact_units, hundredths * _PER_HUNDREDTH)
 
 
 def component_scores(round_: Round) -> dict[int, dict[str, Decimal]]:
     """Each contestant's aggregated, rounded score per component.
 
     The database summarises each contestant's marks of a component (count, sum, lowest,
-    highest, in whole hundredths) in one grouped query, which is all the aggregation rule needs;
-    the rule itself is `scoring.aggregate_hundredths`. 150,000 marks come back as 30,000
-    summaries.
+    highest, in whole 1/300ths of a point) in one grouped query, which is all the aggregation
+    rule needs; the rule itself is `scoring.aggregate_units`. 150,000 marks come back as
+    30,000 summaries. Marks derived from a marking scheme count exactly (10/3, not 3.33): the
+    mean of the exact marks is rounded once.
     """
     keys: dict[int, str] = {
         component_id: key
@@ -179,26 +192,26 @@ def component_scores(round_: Round) -> dict[int, dict[str, Decimal]]:
         )
     }
     marks = (
-        select(Mark.contestant_id, Mark.component_id, _hundredths().label("hundredths"))
+        select(Mark.contestant_id, Mark.component_id, _units().label("units"))
         .where(Mark.round_id == round_.id)
         .subquery()
     )
-    hundredths = marks.c.hundredths
+    units = marks.c.units
     rows = db.session.execute(
         select(
             marks.c.contestant_id,
             marks.c.component_id,
             func.count(),
-            func.sum(hundredths),
-            func.min(hundredths),
-            func.max(hundredths),
+            func.sum(units),
+            func.min(units),
+            func.max(units),
         ).group_by(marks.c.contestant_id, marks.c.component_id)
     )
     scores: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    aggregate = scoring.aggregate_hundredths
+    aggregate = scoring.aggregate_units
     for contestant_id, component_id, count, total, lowest, highest in rows:
         scores[contestant_id][keys[component_id]] = aggregate(
-            count, int(total), int(lowest), int(highest)
+            count, int(total), int(lowest), int(highest), _PER_HUNDREDTH
         )
     return scores
 
@@ -440,6 +453,20 @@ def publish_round(event: Event, round_: Round, actor: User) -> Round:
                 fields.setdefault("unresolved_ties", []).append(
                     "单位内同分未决：" + "、".join(results.contestants[cid].number for cid in group)
                 )
+    # Imported here, like the judging hook below: the schemes service builds on marks.
+    from competition.contest.services.schemes import disputes
+
+    found = disputes(round_)
+    if found:
+        fields["disputes"] = [
+            f"评价分差超过允许范围：{results.contestants[d.contestant_id].number} · "
+            f"{d.component} · {d.item}"
+            if d.contestant_id in results.contestants
+            else f"评价分差超过允许范围：{d.contestant_id} · {d.component} · {d.item}"
+            for d in found
+        ]
+    if "disputes" in fields:
+        raise Conflict("还有评价分差超过允许范围的评分点，须由裁判重新评定后才能发布", fields)
     if fields:
         raise Conflict("还有选手成绩不全或同分未决，不能发布", fields)
     # Judging hook: every sheet signed (where the event requires it) and second-entered where
@@ -469,13 +496,24 @@ def set_finalists(event: Event, unit_id: int, count: int, actor: User) -> list[i
     except scoring.FinalistError as error:
         raise Conflict(str(error)) from error
     final = lock_round(event.round(FINAL))
-    if db.session.scalar(select(Mark.id).where(Mark.round_id == final.id).limit(1)) is not None:
+    marked = select(Mark.id).where(Mark.round_id == final.id).limit(1)
+    by_item = select(ItemMark.id).where(ItemMark.round_id == final.id).limit(1)
+    if db.session.scalar(marked) is not None or db.session.scalar(by_item) is not None:
         raise Conflict("决赛已开始评分，不能再更改决赛名单")
+    # The final's drawn numbers stand for the same people, and are void for any change.
+    kept = draw_service.keep_numbers(event, final, unit_id, list(chosen), actor)
     db.session.execute(
         delete(Finalist).where(Finalist.event_id == event.id, Finalist.unit_id == unit_id)
     )
     for contestant_id in chosen:
-        db.session.add(Finalist(event_id=event.id, unit_id=unit_id, contestant_id=contestant_id))
+        db.session.add(
+            Finalist(
+                event_id=event.id,
+                unit_id=unit_id,
+                contestant_id=contestant_id,
+                final_number=kept.get(contestant_id),
+            )
+        )
     audit.record(
         "finalists.set",
         actor,

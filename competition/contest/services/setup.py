@@ -18,12 +18,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from competition.contest.services.contests import ComponentSpec, validate_event_rules
+from competition.contest.services.contests import (
+    ComponentSpec,
+    outlier_percent_problems,
+    team_size_problems,
+    validate_event_rules,
+)
 from competition.contest.services.publication import MAX_NOTICE_WORKING_DAYS
 from competition.core import audit
 from competition.core.errors import Conflict, Invalid
 from competition.extensions import db
 from competition.models import AuditEntry, Component, Contest, Event, Mark, User
+from competition.models.contests import FINAL
 
 CONTEST_FIELDS = (
     "name",
@@ -123,6 +129,8 @@ EVENT_SETTINGS = (
     "notice_working_days",
     "components",
     "tie_breaks",
+    "team_size",
+    "outlier_percent",
 )
 
 
@@ -153,6 +161,8 @@ def edit_event(event: Event, actor: User, *, version: int | None = None, **chang
         notice_working_days=changes.get("notice_working_days", event.notice_working_days),
         components=components,
         tie_breaks=changes.get("tie_breaks", tie_breaks),
+        team_size=changes.get("team_size", event.team_size),
+        outlier_percent=changes.get("outlier_percent", event.outlier_percent),
         version=version,
     )
 
@@ -168,15 +178,30 @@ def update_event(
     components: Sequence[ComponentSpec],
     tie_breaks: Sequence[str],
     version: int | None = None,
+    team_size: int | None = None,
+    outlier_percent: int | None = None,
 ) -> Event:
     """Change an event's set-up; with `version` (from the edit form), only if nobody has saved
     it since that version was read (409 otherwise). Every saved edit raises the version, a
-    change of the rules too (they live in the components' rows)."""
+    change of the rules too (they live in the components' rows).
+
+    `team_size` (None: unchanged) changes no mark and no individual place, so marks do not
+    lock it; the published final's team results do (409), since they were posted as counted.
+    `outlier_percent` (None: unchanged) only decides which marks the chief judge is asked
+    about before signing (`services.consistency`), so it changes at any time."""
     _check_version(event.version, version, EVENT_EDITED)
     errors = validate_event_rules(components, tie_breaks)
     errors.update(check_notice_days(notice_working_days, allow_none=True))
+    if team_size is not None:
+        errors.update(team_size_problems(team_size))
+    if outlier_percent is not None:
+        errors.update(outlier_percent_problems(outlier_percent))
     if errors:
         raise Invalid("赛项设置有误", errors)
+    if team_size is not None and team_size != event.team_size and event.round(FINAL).published:
+        raise Conflict(
+            "决赛成绩已发布，团体成绩计入人数不能再修改", {"team_size": ["决赛成绩已发布"]}
+        )
     rules_changed = _rules(*rules_of(event)) != _rules(
         components, tie_breaks, min_finalists_per_unit
     )
@@ -199,6 +224,12 @@ def update_event(
     event.name = name
     event.group_name = group
     event.notice_working_days = notice_working_days
+    old_team_size = event.team_size
+    if team_size is not None:
+        event.team_size = team_size
+    old_outlier_percent = event.outlier_percent
+    if outlier_percent is not None:
+        event.outlier_percent = outlier_percent
     event.version = event.version + 1
     _flush_versioned(EVENT_EDITED)  # before any query's autoflush can meet a newer version
     if rules_changed:
@@ -215,6 +246,12 @@ def update_event(
             "notice_working_days": notice_working_days,
             "rules_changed": rules_changed,
             **({"units": units} if units else {}),
+            **({"team_size": event.team_size} if event.team_size != old_team_size else {}),
+            **(
+                {"outlier_percent": event.outlier_percent}
+                if event.outlier_percent != old_outlier_percent
+                else {}
+            ),
         },
     )
     _flush_versioned(EVENT_EDITED)

@@ -13,7 +13,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from wtforms import (
     BooleanField,
@@ -42,8 +42,9 @@ from competition.http.accounts import create_and_seat, free_accounts, seat_accou
 from competition.http.blueprints import web as bp
 from competition.http.loading import load
 from competition.http.pages import current_organiser, form_status, organiser_page, show_refusal
-from competition.models import Contest, Contestant, Event, JudgeAssignment, Role
+from competition.models import Contest, Contestant, Event, Finalist, JudgeAssignment, Role
 from competition.scoring import defaults
+from competition.scoring.consistency import DEFAULT_OUTLIER_PERCENT, OUTLIER_PERCENT_RANGE
 from competition.scoring.values import plain
 
 COMPONENT_ROWS = 6
@@ -261,9 +262,33 @@ class EventForm(FlaskForm):
             NumberRange(1, 1000, lazy_gettext("应在 1 到 1000 之间")),
         ],
     )
+    # Left empty: unchanged on the edit page, the default (3) for a new event.
+    team_size = IntegerField(
+        lazy_gettext("团体成绩计入人数"),
+        default=defaults.TEAM_SIZE,
+        validators=[
+            Optional(),
+            NumberRange(
+                1,
+                defaults.MAX_TEAM_SIZE,
+                lazy_gettext("应在 1 到 %(max)d 之间", max=defaults.MAX_TEAM_SIZE),
+            ),
+        ],
+    )
     notice_working_days = IntegerField(
         lazy_gettext("公示期（工作日，留空则按竞赛设置）"),
         validators=[Optional(), NumberRange(0, publication.MAX_NOTICE_WORKING_DAYS, NOTICE_RANGE)],
+    )
+    # Not a rule of the ranking: it only picks the marks the chief judge is asked about, so it
+    # stays editable once the rules are locked. Left empty: unchanged on the edit page, the
+    # default (15) for a new event.
+    outlier_percent = IntegerField(
+        lazy_gettext("评分一致性：偏离其他裁判中位数超过满分的百分之几时标记"),
+        default=DEFAULT_OUTLIER_PERCENT,
+        validators=[
+            Optional(),
+            NumberRange(*OUTLIER_PERCENT_RANGE, lazy_gettext("应在 1 到 100 之间")),
+        ],
     )
     components = FieldList(FormField(ComponentRow), min_entries=COMPONENT_ROWS)
 
@@ -305,6 +330,8 @@ class EventForm(FlaskForm):
         self.name.data = event.name
         self.group.data = event.group_name
         self.notice_working_days.data = event.notice_working_days
+        self.team_size.data = event.team_size
+        self.outlier_percent.data = event.outlier_percent
         self.fill_rules_from(event)
 
     @staticmethod
@@ -356,6 +383,8 @@ class EventForm(FlaskForm):
                 for row in used
             ],
         }
+        if self.team_size.data is not None:
+            body["team_size"] = self.team_size.data
         order: dict[int, list[str]] = {}
         for row in used:
             if row.form.tie_break.data:
@@ -395,7 +424,7 @@ class EventForm(FlaskForm):
                             field.errors = [*list(field.errors), *_flat(field_errors)]
                         else:
                             self.form_errors.extend(_flat(field_errors))
-            elif key in {"name", "group", "min_finalists_per_unit"}:
+            elif key in {"name", "group", "min_finalists_per_unit", "team_size"}:
                 field = getattr(self, key)
                 field.errors = [*list(field.errors), *_flat(value)]
             else:
@@ -454,6 +483,8 @@ def console_new_event(contest_id: int) -> ResponseReturnValue:
                     min_finalists_per_unit=form.min_finalists_per_unit.data,
                     components=rules[0],
                     tie_breaks=rules[1],
+                    team_size=form.team_size.data or defaults.TEAM_SIZE,
+                    outlier_percent=form.outlier_percent.data or DEFAULT_OUTLIER_PERCENT,
                 )
                 event.notice_working_days = form.notice_working_days.data
                 db.session.commit()
@@ -489,6 +520,8 @@ def console_edit_event(event_id: int) -> ResponseReturnValue:
                     notice_working_days=form.notice_working_days.data,
                     components=rules[0],
                     tie_breaks=rules[1],
+                    team_size=form.team_size.data,
+                    outlier_percent=form.outlier_percent.data,
                     version=form.read_version(),
                 )
                 db.session.commit()
@@ -656,12 +689,21 @@ def _judges_page(
         .order_by(JudgeAssignment.unit_id.is_not(None), JudgeAssignment.id)
     ).all()
     units = {u.id: u for u in event.contest.units}
+    # 回避: how many finalists each unit's judges may not mark in the final.
+    avoided = dict(
+        db.session.execute(
+            select(Finalist.unit_id, func.count())
+            .where(Finalist.event_id == event.id)
+            .group_by(Finalist.unit_id)
+        ).all()
+    )
     status = form_status()
     return render_template(
         "contest/console/judges.html",
         event=event,
         assignments=assignments,
         units=units,
+        avoided=avoided,
         new_form=new_form,
         assign_form=assign_form,
         errors=errors,

@@ -13,9 +13,11 @@ from flask.typing import ResponseReturnValue
 from competition.contest.documents import downloads
 from competition.contest.services import absences as absence_service
 from competition.contest.services import contests as contest_service
+from competition.contest.services import draw as draw_service
 from competition.contest.services import publication
 from competition.contest.services import recommendation as recommendation_service
 from competition.contest.services import results as result_service
+from competition.contest.services import teams as team_service
 from competition.contest.services.tiers import tier_names
 from competition.contest.web.console_common import event_or_404, round_or_404
 from competition.contest.web.presenting import highest_total, histogram
@@ -93,6 +95,8 @@ def _ranking_page(
         tiers=tier_names(event, results.ranking)
         if round_.kind == FINAL and round_.published
         else {},
+        # The final's units by their best finalists (团体成绩), as they stand.
+        teams=team_service.team_results(event, everyone) if round_.kind == FINAL else None,
     ), status
 
 
@@ -172,7 +176,7 @@ def console_record_absence(event_id: int, kind: str) -> ResponseReturnValue:
     flash(
         _(
             "已登记 %(number)s %(name)s %(status)s。",
-            number=contestant.number,
+            number=draw_service.shown_number(contestant, round_),
             name=contestant.name,
             status=absence_text(request.form.get("status", "")),
         ),
@@ -195,7 +199,7 @@ def console_undo_absence(event_id: int, kind: str, contestant_id: int) -> Respon
     flash(
         _(
             "已撤销 %(number)s %(name)s 的缺考/弃权登记。",
-            number=contestant.number,
+            number=draw_service.shown_number(contestant, round_),
             name=contestant.name,
         ),
         "success",

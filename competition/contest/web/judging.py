@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -36,12 +36,15 @@ from werkzeug.http import quote_etag
 from wtforms import HiddenField
 
 from competition.contest import policy
-from competition.contest.schemas import MarkIn
+from competition.contest.schemas import ItemMarkIn, MarkIn
 from competition.contest.services import contests as contest_service
+from competition.contest.services import draw as draw_service
 from competition.contest.services import judging as judging_service
 from competition.contest.services import marks as mark_service
+from competition.contest.services import schemes as scheme_service
+from competition.contest.web.console_consistency import section as consistency_section
 from competition.contest.wording import round_label
-from competition.core import roles
+from competition.core import normalise, roles
 from competition.core.errors import Conflict, Invalid, NotFound
 from competition.core.i18n import _, lazy_gettext
 from competition.core.normalise import ABSENCE_WORDS
@@ -50,9 +53,20 @@ from competition.http.blueprints import web as bp
 from competition.http.fields import DecimalValue, format_decimal
 from competition.http.loading import if_match_tags, if_none_match_any, load
 from competition.http.pages import json_endpoint, role_required, signed_in_user
-from competition.models import Component, Event, JudgeAssignment, Role, Round, Unit, User
-from competition.models.contests import PRELIMINARY, ROUND_KINDS
+from competition.models import (
+    Component,
+    Event,
+    JudgeAssignment,
+    MarkingScheme,
+    Role,
+    Round,
+    Unit,
+    User,
+)
+from competition.models.contests import ROUND_KINDS
+from competition.scoring import schemes as scoring_schemes
 from competition.scoring import sheets as rules
+from competition.scoring.values import plain
 
 ROW_LABELS = {
     rules.ROW_EMPTY: lazy_gettext("未录入"),
@@ -161,6 +175,9 @@ class _EventTasks:
     unit_name: str | None
     rounds: list[Round]  # the rounds with own sheets, those still open first
     sign_rounds: list[Round]  # the rounds with sheets to sign, likewise
+    # A chief's: items whose judgements differ by more than the scheme allows (round, number,
+    # the dispute), to be re-marked before anything is signed.
+    disputes: list[tuple[Round, str, scheme_service.Dispute]] = field(default_factory=list)
 
     @property
     def open(self) -> bool:
@@ -170,6 +187,11 @@ class _EventTasks:
             or any(not line.counts.signed for lines in self.to_sign.values() for line in lines)
             or bool(self.to_verify)
         )
+
+
+def _numbers(event: Event, round_: Round) -> dict[int, str]:
+    """The contest numbers a judge sees in this round, by contestant id."""
+    return {c.id: c.number for c in judging_service.contestants_of(event, round_, None)}
 
 
 def _is_open(line: judging_service.SheetProgress) -> bool:
@@ -237,10 +259,15 @@ def judging_index() -> str:
             ):
                 to_verify.append(line)
         for round_ in event.rounds:
-            if assignment.unit_id is None or round_.kind == PRELIMINARY:
-                own.setdefault(round_.id, [])
+            own.setdefault(round_.id, [])
         own = {round_id: _open_first(lines) for round_id, lines in own.items()}
         to_sign = {round_id: _open_first(lines) for round_id, lines in to_sign.items()}
+        disputes = []
+        if to_sign:
+            for round_ in event.rounds:
+                found = scheme_service.disputes(round_) if not round_.published else []
+                numbers = _numbers(event, round_) if found else {}
+                disputes += [(round_, numbers.get(d.contestant_id, ""), d) for d in found]
         unit = db.session.get(Unit, assignment.unit_id) if assignment.unit_id else None
         tasks.append(
             _EventTasks(
@@ -252,6 +279,7 @@ def judging_index() -> str:
                 unit.name if unit else None,
                 _rounds_open_first(event, own),
                 _rounds_open_first(event, to_sign),
+                disputes,
             )
         )
     tasks.sort(key=lambda task: not task.open)
@@ -264,9 +292,13 @@ def judging_index() -> str:
 def score_sheet(event_id: int, round_kind: str, component_key: str) -> Response:
     ref = _own_sheet(event_id, round_kind, component_key)
     view = judging_service.load_sheet(ref)
+    scheme = scheme_service.get_scheme(ref.component)
+    if scheme is not None:
+        return _item_sheet(view, scheme)
     rows = [
         {
             "contestant": row.contestant,
+            "number": row.number,
             "value": format_decimal(row.mark) if row.mark is not None else "",
             "etag": quote_etag(row.etag) if row.etag else "",
             "url": url_for(
@@ -291,6 +323,96 @@ def score_sheet(event_id: int, round_kind: str, component_key: str) -> Response:
             next_step=_next_step(ref),
             **page_context(),
         )
+    )
+
+
+def _item_sheet(view: judging_service.SheetView, scheme: MarkingScheme) -> Response:
+    """The sheet of a component with a marking scheme: a block per contestant, one input per
+    item, saved one by one (`score_sheet_item`); the judge's mark of the component appears
+    once every measurement and judgement item is marked."""
+    ref = view.ref
+    values = scheme_service.sheet_values(ref.round.id, ref.component.id, ref.assignment.user_id)
+    items = scheme_service.item_rules(scheme)
+    blocks = []
+    for row in view.rows:
+        entered = values.get(row.contestant.id, {})
+        blocks.append(
+            {
+                "contestant": row.contestant,
+                "number": row.number,
+                "mark": format_decimal(row.mark) if row.mark is not None else "",
+                "entries": [
+                    {
+                        "rule": item,
+                        "value": "" if item.code not in entered else plain(entered[item.code]),
+                        "points": ""
+                        if item.code not in entered
+                        else format_decimal(
+                            scoring_schemes.item_points_display(item, entered[item.code])
+                        ),
+                        "url": url_for(
+                            "web.score_sheet_item",
+                            event_id=ref.event.id,
+                            round_kind=ref.round.kind,
+                            component_key=ref.component.key,
+                            contestant_id=row.contestant.id,
+                            code=item.code,
+                        ),
+                    }
+                    for item in items
+                ],
+            }
+        )
+    disputes = {
+        (d.contestant_id, d.item) for d in scheme_service.disputes(ref.round, [ref.component])
+    }
+    return make_response(
+        render_template(
+            "contest/judging/item_sheet.html",
+            view=view,
+            scheme=scheme,
+            blocks=blocks,
+            disputes=disputes,
+            lock_reason=_lock_reason(view),
+            identities=policy.sees_identities(_user(), ref.round),
+            next_step=_next_step(ref),
+            **page_context(),
+        )
+    )
+
+
+@bp.put(
+    "/judging/events/<int:event_id>/<round_kind>/<component_key>/marks/<int:contestant_id>"
+    "/items/<code>"
+)
+@json_endpoint
+def score_sheet_item(
+    event_id: int, round_kind: str, component_key: str, contestant_id: int, code: str
+) -> Response:
+    """One item of the item sheet, saved as typed: the API's PUT of an item mark, for a
+    signed-in judge."""
+    user = _user()
+    event, round_ = _event_round(event_id, round_kind)
+    contestant = contest_service.get_contestant(event, contestant_id)
+    policy.require_marking(user, event, round_, contestant)
+    data = load(ItemMarkIn())
+    target = mark_service.locked_target(
+        event.id, round_.kind, contestant.id, component_key, user.id
+    )
+    if target is None or target.contestant_id is None:
+        raise NotFound("本赛项没有这名选手")
+    written = scheme_service.set_item_mark(
+        target, normalise.contest_number(code), data["value"], reason=data["reason"]
+    )
+    db.session.commit()
+    return jsonify(
+        {
+            "contestant_id": contestant.id,
+            "item": written.item,
+            "value": plain(written.value),
+            "points": format_decimal(written.points),
+            "mark": None if written.mark is None else format_decimal(written.mark),
+        }
     )
 
 
@@ -382,6 +504,7 @@ def second_entry(event_id: int, round_kind: str, component_key: str, judge_id: i
     rows = [
         {
             "contestant": row.contestant,
+            "number": row.number,
             "value": format_decimal(entered[row.contestant.id])
             if row.contestant.id in entered
             else "",
@@ -459,6 +582,11 @@ def sheet_review(event_id: int, round_kind: str, component_key: str, judge_id: i
         sign_refusal=view.counts.sign_refusal_message(),
         is_organiser=roles.is_organiser(user),
         action_form=ActionForm(),
+        # The other judges' marks of this component beside this judge's: flagged marks need
+        # the chief judge's note before the sheet is signed.
+        consistency=consistency_section(
+            user, ref.event, ref.round, [ref.component], ref.assignment.user_id
+        ),
         **page_context(),
     )
 
@@ -563,6 +691,7 @@ def sheet_settle(
 
     def settle() -> str:
         value = judging_service.settle(ref, contestant, stands, user, _seen_pair())
-        return _("%(number)s 号已核定为 %(value)s。", number=contestant.number, value=value)
+        number = draw_service.shown_number(contestant, ref.round)
+        return _("%(number)s 号已核定为 %(value)s。", number=number, value=value)
 
     return _act(ref, settle)

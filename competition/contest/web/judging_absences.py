@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from competition.contest import policy
 from competition.contest.services import absences as absence_service
 from competition.contest.services import contests as contest_service
+from competition.contest.services import draw as draw_service
 from competition.contest.services import results as result_service
 from competition.contest.web.judging import page_context
 from competition.contest.wording import absence_text
@@ -90,12 +91,13 @@ def judging_record_absence(event_id: int, round_kind: str) -> ResponseReturnValu
         db.session.rollback()
         problems = [error.message, *[m for ms in error.fields.values() for m in ms]]
         return _page(event, round_, [_(p) for p in problems], error.status)
+    number = draw_service.shown_number(contestant, round_)
     if undo:
-        flash(_("已撤销 %(number)s 号的缺考/弃权登记。", number=contestant.number), "success")
+        flash(_("已撤销 %(number)s 号的缺考/弃权登记。", number=number), "success")
     else:
         status = absence_text(request.form.get("status", ""))
         flash(
-            _("已登记 %(number)s 号%(status)s。", number=contestant.number, status=status),
+            _("已登记 %(number)s 号%(status)s。", number=number, status=status),
             "success",
         )
     return redirect(url_for("web.judging_absences", event_id=event.id, round_kind=round_.kind))

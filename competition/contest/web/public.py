@@ -22,6 +22,7 @@ from competition.contest import policy
 from competition.contest.services import lookup as lookup_service
 from competition.contest.services import publication
 from competition.contest.services import results as result_service
+from competition.contest.services import teams as team_service
 from competition.contest.services.results import Entrant, UnitName
 from competition.contest.services.tiers import tier_names
 from competition.contest.web.console_common import event_or_404, round_or_404
@@ -130,6 +131,8 @@ def public_ranking(event_id: int, kind: str) -> ResponseReturnValue:
         pages=pages,
         notice=publication.notice_status(event, round_),
         chart=histogram([e.total for e in results.ranking.ranked], highest_total(event)),
+        # The published final's team results (团体成绩) and 优秀组织奖, under the ranking.
+        teams=team_service.team_results(event, results) if round_.kind == FINAL else None,
     )
 
 

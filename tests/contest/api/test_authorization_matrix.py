@@ -40,17 +40,19 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import Workbook
+from sqlalchemy import select
 
 from competition.contest.services import absences as absence_service
 from competition.contest.services import appeals as appeal_service
 from competition.contest.services import contests as contest_service
+from competition.contest.services import draw as draw_service
 from competition.contest.services import judging as judging_service
 from competition.contest.services import marks as mark_service
 from competition.contest.services import results as result_service
 from competition.contest.services.contests import ComponentSpec
 from competition.core import users as user_service
 from competition.extensions import db
-from competition.models import Contestant, Event, User
+from competition.models import Contestant, Event, Finalist, MarkingScheme, SchemeItem, User
 from competition.models.types import utcnow
 from competition.reviews import services as craftsman_service
 from tests.support.factories import PASSWORD
@@ -82,6 +84,7 @@ class World:
             "trainee_id": self.ids["t1"],
             "appeal_id": self.ids["appeal"],
             "unit_id": self.ids["u1"],
+            "code": "J1",
             "serial": "ABCD-EFGH-JKMN-PQRS",  # no such certificate: the final is not published
         }
 
@@ -150,6 +153,54 @@ def _publishable(world: World) -> None:
     result_service.resolve_tie(event, preliminary, order, "抽签决定", organiser)
     ref = judging_service.sheet_ref(event, preliminary, "score", world.users["jdg"])
     judging_service.require_second_entry(ref, False, organiser)
+
+
+@_in_app
+def _scheme(world: World) -> None:
+    """A marking scheme on `score`, made directly: the marks already there would refuse it."""
+    event = db.session.get(Event, world.ids["event"])
+    assert event is not None
+    component = event.component("score")
+    assert component is not None
+    if db.session.scalar(select(MarkingScheme).where(MarkingScheme.component_id == component.id)):
+        return  # prepared for an earlier caller already
+    scheme = MarkingScheme(component_id=component.id, max_judgement_spread=None)
+    db.session.add(scheme)
+    db.session.flush()
+    db.session.add(
+        SchemeItem(
+            scheme_id=scheme.id, position=0, code="J1", kind="judgement", name="工艺",
+            points=Decimal(100),
+        )
+    )  # fmt: skip
+
+
+def _finalists(world: World) -> None:
+    """a1 and a2 of unit 1 through to the final, made directly (their ranking is tied)."""
+    event = db.session.get(Event, world.ids["event"])
+    assert event is not None
+    if not result_service.finalist_ids(event):
+        for key in ("a1", "a2"):
+            db.session.add(
+                Finalist(event_id=event.id, unit_id=world.ids["u1"], contestant_id=world.ids[key])
+            )
+        db.session.flush()
+
+
+@_in_app
+def _finalists_through(world: World) -> None:
+    _finalists(world)
+
+
+@_in_app
+def _drawn(world: World) -> None:
+    """The final's numbers drawn for a1 and a2, for reading the draw and printing its record."""
+    _finalists(world)
+    event = db.session.get(Event, world.ids["event"])
+    organiser = db.session.get(User, world.users["org"])
+    assert event is not None and organiser is not None
+    if event.round("final").drawn_at is None:
+        draw_service.draw_numbers(event, organiser)
 
 
 def _review(world: World, *experts: str, trainees: tuple[str, ...] = ("t1",)) -> None:
@@ -270,7 +321,22 @@ API: tuple[Row, ...] = (
                                                                               "401 403 403 403 403 403 200 200 200 403",
         body=lambda w: {"value": "75.5"}),
     Row("GET",    "/events/<int:event_id>/rounds/<round_kind>/marks",         "401 404 404 404 404 404 200 200 200 200"),
+    # marking schemes and item marks (the world's `score` already has marks: a scheme is 409)
+    Row("PUT",    "/events/<int:event_id>/components/<component_key>/scheme", "401 403 403 403 403 403 403 403 403 409",
+        body=lambda w: {"max_judgement_spread": 1, "items": [
+            {"code": "J1", "kind": "judgement", "name": "工艺", "points": "100"}]}),
+    Row("GET",    "/events/<int:event_id>/components/<component_key>/scheme", "401 403 403 403 403 403 200 200 200 200",
+        prepare=_scheme),
+    Row("DELETE", "/events/<int:event_id>/components/<component_key>/scheme", "401 403 403 403 403 403 403 403 403 409",
+        prepare=_scheme),
+    Row("PUT",    "/events/<int:event_id>/rounds/<round_kind>/marks/<int:contestant_id>/<component_key>/items/<code>",
+                                                                              "401 403 403 403 403 403 200 200 200 403",
+        prepare=_scheme, body=lambda w: {"value": "2"}),
     Row("GET",    "/events/<int:event_id>/rounds/<round_kind>/results",       "404 404 404 404 404 404 200 200 200 200"),
+    # team results: read as the final's results are (not published here); 优秀组织奖 of u1
+    Row("GET",    "/events/<int:event_id>/rounds/final/team-results",         "404 404 404 404 404 404 200 200 200 200"),
+    Row("PUT",    "/events/<int:event_id>/organisation-awards/<int:unit_id>", "401 403 403 403 403 403 403 403 403 200"),
+    Row("DELETE", "/events/<int:event_id>/organisation-awards/<int:unit_id>", "401 403 403 403 403 403 403 403 403 204"),
     Row("POST",   "/events/<int:event_id>/rounds/<round_kind>/tie-resolutions",
                                                                               "401 403 403 403 403 403 403 403 403 201",
         body=lambda w: {"order": [w.ids["a2"], w.ids["a1"]], "reason": "抽签决定"}),
@@ -285,6 +351,10 @@ API: tuple[Row, ...] = (
     Row("POST",   "/events/<int:event_id>/finalists",                         "401 403 403 403 403 403 403 403 403 201",
         body=lambda w: {"unit_id": w.ids["u2"], "count": 1}),
     Row("GET",    "/events/<int:event_id>/finalists",                         "404 404 404 404 404 404 200 200 200 200"),
+    Row("POST",   "/events/<int:event_id>/rounds/final/draw",                 "401 403 403 403 403 403 403 403 403 201",
+        prepare=_finalists_through),
+    Row("GET",    "/events/<int:event_id>/rounds/final/draw",                 "401 403 403 403 403 403 403 403 403 200",
+        prepare=_drawn),
     Row("POST",   "/events/<int:event_id>/finalists/import",                  "401 403 403 403 403 403 403 403 403 201",
         body=_office_list(["参赛号", "姓名"], ["003", "选手b1"])),
     Row("GET",    "/events/<int:event_id>/audit",                             "401 403 403 403 403 403 403 403 403 200"),
@@ -312,6 +382,11 @@ API: tuple[Row, ...] = (
         body=_office_list(["参赛号", "成绩"], ["001", "75"])),
     Row("PUT",    "/events/<int:event_id>/sign-off",                          "401 403 403 403 403 403 403 403 403 200",
         body=lambda w: {"required": True}),
+    # judge consistency: only jdg marked, so nothing is flagged (a note is 409 to those who may)
+    Row("GET",    "/events/<int:event_id>/rounds/<round_kind>/consistency",   "401 403 403 403 403 403 403 200 403 200"),
+    Row("PUT",    "/events/<int:event_id>/rounds/<round_kind>/consistency/notes/<int:contestant_id>/<component_key>/<int:judge_id>",
+                                                                              "401 403 403 403 403 403 403 409 403 409",
+        body=lambda w: {"note": "复核无误"}),
     # appeals: the preliminary is not published, so none can be filed (409)
     Row("POST",   "/events/<int:event_id>/rounds/<round_kind>/appeals",       "401 403 403 403 403 403 403 403 403 409",
         body=lambda w: {"contestant_id": w.ids["a1"], "filed_by": "张三", "subject": "理论成绩有误"}),
@@ -421,6 +496,23 @@ PAGES: tuple[Row, ...] = (
                                                                               "302 403 403 403 403 403 403 403 403 409"),
     Row("GET", "/console/events/<int:event_id>/certificates",                 "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/events/<int:event_id>/awards",                       "302 403 403 403 403 403 403 403 403 200"),
+    Row("GET", "/console/events/<int:event_id>/teams",                        "302 403 403 403 403 403 403 403 403 200"),
+    Row("GET", "/console/events/<int:event_id>/draw",                         "302 403 403 403 403 403 403 403 403 200"),
+    Row("GET", "/console/events/<int:event_id>/draw.pdf",                     "302 403 403 403 403 403 403 403 403 200",
+        prepare=_drawn),
+    Row("GET", "/console/events/<int:event_id>/components/<component_key>/scheme",
+                                                                              "302 403 403 403 403 403 403 403 403 200"),
+    Row("GET", "/console/events/<int:event_id>/components/<component_key>/scheme/import",
+                                                                              "302 403 403 403 403 403 403 403 403 200"),
+    Row("GET", "/console/events/<int:event_id>/components/<component_key>/scheme/template.xlsx",
+                                                                              "302 403 403 403 403 403 403 403 403 200"),
+    Row("GET", "/console/events/<int:event_id>/rounds/<kind>/components/<component_key>/item-sheets.pdf",
+                                                                              "302 403 403 403 403 403 403 403 403 200",
+        prepare=_scheme),
+    Row("GET", "/console/events/<int:event_id>/rounds/<kind>/components/<component_key>/marking-records.pdf",
+                                                                              "302 403 403 403 403 403 403 403 403 200",
+        prepare=_scheme),
+    Row("GET", "/console/events/<int:event_id>/rounds/<kind>/consistency",   "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/cohorts",                                            "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/cohorts/<int:cohort_id>",                            "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/cohorts/<int:cohort_id>/experts",                    "302 403 403 403 403 403 403 403 403 200"),
@@ -446,6 +538,13 @@ PAGES: tuple[Row, ...] = (
                                                                               "302 403 403 403 403 403 403 200 403 200"),
     Row("GET", "/judging/events/<int:event_id>/<round_kind>/<component_key>/sheets/<int:judge_id>/second-entry",
                                                                               "302 403 403 403 403 403 403 200 403 200"),
+    # the papers of a component marked item by item: the chief judge's (organisers: the console's)
+    Row("GET", "/judging/events/<int:event_id>/<round_kind>/<component_key>/item-sheets.pdf",
+                                                                              "302 403 403 403 403 403 403 200 403 403",
+        prepare=_scheme),
+    Row("GET", "/judging/events/<int:event_id>/<round_kind>/<component_key>/marking-records.pdf",
+                                                                              "302 403 403 403 403 403 403 200 403 403",
+        prepare=_scheme),
 )
 # fmt: on
 

@@ -174,10 +174,13 @@ def test_the_demo_leaves_an_event_open_for_marking(app, runner, client):
     judge = Session(app, "unit1_judge", JUDGE_PASSWORD)
     sheet = judge.get("/judging")
     assert OPEN_EVENT_NAME in sheet
-    page = judge.get(f"/judging/events/{event_id}/preliminary/practical")
+    page = judge.get(f"/judging/events/{event_id}/preliminary/theory")
     assert "data-editable" in page and "disabled" not in page
     judge.put_json(
-        f"/judging/events/{event_id}/preliminary/practical/marks/{contestant_id}", {"value": "86.5"}
+        f"/judging/events/{event_id}/preliminary/theory/marks/{contestant_id}", {"value": "86.5"}
     )
+    # The practical is marked item by item from the demo's marking scheme.
+    items = judge.get(f"/judging/events/{event_id}/preliminary/practical")
+    assert "按评分细则逐项评分（9 个评分点）" in items and "外圆 Φ40" in items
     with app.app_context():
         assert db.session.scalar(select(Mark.value).where(Mark.contestant_id == contestant_id))

@@ -398,9 +398,12 @@ def test_a_sheet_the_event_does_not_have_is_a_404_and_a_locked_one_a_409(app, cl
     assert_error(send(org, f"{base}/preliminary/sheets/nothing/{panel_id}/import", data, 404), 404)
     assert_error(send(org, f"{base}/preliminary/sheets/theory/999999/import", data, 404), 404)
     assert_error(send(org, f"{base}/semifinal/sheets/theory/{panel_id}/import", data, 404), 404)
-    # a unit committee's judge has no final sheet
+    # a judge of unit 1 has a final sheet, but not for unit 1's own people (回避)
     committee_id, _committee = judge(app, client, org, event_id, "unit", unit_id=world.units[0])
-    assert_error(send(org, f"{base}/final/sheets/theory/{committee_id}/import", data, 404), 404)
+    refused = assert_error(
+        send(org, f"{base}/final/sheets/theory/{committee_id}/import", data, 422), 422
+    )
+    assert "回避：决赛中裁判不能为本单位的选手评分" in refused["fields"]["rows.3"]
 
     org.post(f"{base}/preliminary/publish", status=200)
     path = f"{base}/preliminary/sheets/theory/{panel_id}/import"

@@ -51,9 +51,9 @@ def test_refusals_come_in_the_contracts_order_with_the_usual_words(entry, client
     )
     assert assert_error(_put(panel, event, 999_999), 404)["message"] == "本赛项没有这名选手"
     assert assert_error(_put(committee, event, other), 403)["message"] == "只能为本单位的选手评分"
-    assert assert_error(_put(committee, event, own, kind="final"), 403)["message"] == (
-        "单位初赛组委会的裁判只能为本单位的初赛评分"
-    )
+    own_unit = assert_error(_put(committee, event, own, kind="final"), 403)
+    assert own_unit["message"] == "回避：决赛中裁判不能为本单位的选手评分"
+    assert own_unit["code"] == "conflict_of_interest"
     assert assert_error(_put(world.org, event, own), 403)["message"] == (
         "您不是该赛项的裁判，不能评分"
     )

@@ -158,6 +158,7 @@ def _everything_in_english(app: Flask, client: FlaskClient) -> EnglishWorld:
     for unit in world.units:
         org.post(f"/events/{milling}/finalists", {"unit_id": unit, "count": 3})
     org.post(f"/events/{milling}/rounds/preliminary/publish", status=200)
+    org.post(f"/events/{milling}/rounds/final/draw")  # the final by drawn numbers (抽签)
     for place, cid in enumerate(people):
         for key in ("theory", "practical"):
             mark(chief, milling, "final", cid, key, str(94 - 3 * place))

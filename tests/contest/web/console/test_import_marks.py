@@ -182,7 +182,8 @@ def test_a_unit_committee_judge_marks_only_its_own_people(app, client):
     assert "共 2 行，其中 1 行有误" in text and "只能为本单位的选手评分" in text
     final = upload(boss, world.event_id, data, committee_id, round_kind="final")
     assert final.status_code == 422
-    assert "单位初赛组委会的裁判只能为本单位的初赛评分" in text_of(final.get_data(as_text=True))
+    # In the final a judge of unit 1 may not mark unit 1's people (回避).
+    assert "回避：决赛中裁判不能为本单位的选手评分" in text_of(final.get_data(as_text=True))
 
 
 def test_a_published_round_is_refused(app, client):

@@ -19,11 +19,12 @@ def test_a_judge_sees_only_their_events_and_rounds(judging):
 
     unit1 = judging.session("unit1")
     page = unit1.get("/judging")
-    assert "初赛" in page and "决赛" not in page
+    assert "初赛" in page
+    # The final lists the sheets a unit's judge may be asked to mark, their own unit left out.
+    assert "本单位选手已回避" in page
     assert "签字确认" not in page
-    assert "单位初赛组委会的裁判只能为本单位的初赛评分" in unit1.get(
-        judging.sheet_url("final"), status=403
-    )
+    # Their final sheet opens, without their own unit's people (none are finalists yet).
+    assert "这张评分表还没有选手" in unit1.get(judging.sheet_url("final"))
 
 
 def test_the_sheet_lists_contest_numbers_only_and_a_unit_committee_its_own_people(judging):
@@ -117,3 +118,26 @@ def test_after_publication_the_sheet_is_locked_and_shows_names_safely(judging, a
     assert "本轮成绩已发布" in page and "data-editable" not in page
     refused = unit1.put_json(judging.mark_url(evil), {"value": 99}, status=409)
     assert refused["error"]["message"] == "本轮成绩已发布并锁定，不能再修改"
+
+
+def test_a_units_judge_marks_the_final_without_their_own_units_people(judging):
+    """回避: unit 1's judge sees the final's other finalists only, and the progress expects
+    that many rows of them once they start."""
+    judging.org.call(
+        "PATCH", f"/events/{judging.event_id}", {"min_finalists_per_unit": 2}, status=200
+    )
+    judging.complete_preliminary()
+    world = judging.world
+    for unit_id in world.units:
+        judging.org.post(f"/events/{judging.event_id}/finalists", {"unit_id": unit_id, "count": 2})
+    unit1 = judging.session("unit1")
+    sheet = unit1.get(judging.sheet_url("final"))
+    assert "004" in sheet and "005" in sheet
+    assert "001" not in sheet and "002" not in sheet
+    judging.fill("unit1", {world.contestants[world.units[1]][0]: 75}, round_="final")
+    lines = judging.org.get(f"/events/{judging.event_id}/sheets")["sheets"]
+    mine = [
+        line for line in lines
+        if line["judge_id"] == judging.users["unit1"] and line["round"] == "final"
+    ]  # fmt: skip
+    assert mine and all(line["counts"]["expected"] == 2 for line in mine)
