@@ -12,6 +12,7 @@ from competition.models.contests import (
     Unit,
 )
 from competition.models.documents import AwardRuleSet, Certificate
+from competition.models.jobs import Job
 from competition.models.judging import Appeal, SecondEntry, Sheet
 from competition.models.marks import Absence, Mark, ResultStamp, TieResolution
 from competition.models.reviews import (
@@ -47,6 +48,7 @@ __all__ = [
     "Finalist",
     "FlagNote",
     "ItemMark",
+    "Job",
     "JudgeAssignment",
     "Mark",
     "MarkingScheme",

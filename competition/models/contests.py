@@ -158,6 +158,9 @@ class Round(db.Model):
     drawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # No foreign key: adding one rebuilds the table on SQLite (and drops its triggers).
     drawn_by_id: Mapped[int | None]
+    # How far the organiser has revealed this round's published results on the venue board
+    # (0: nothing yet; each step one more tier or place).
+    board_step: Mapped[int] = mapped_column(default=0, server_default="0")
 
     event: Mapped[Event] = relationship(back_populates="rounds")
 
