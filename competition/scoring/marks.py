@@ -159,14 +159,10 @@ def aggregate_hundredths(
 
     Why: marks carry 2 decimals, and a database sums them exactly as integers (``SUM`` of
     hundredths); the rule then needs only integer arithmetic, the fastest exact way there is
-    for the 30,000 component scores of a big event. It is the rule of ``aggregate_marks``
-    (both end in ``_aggregate_units``), and a property test holds them to the same answers.
+    for the 30,000 component scores of a big event. It is ``aggregate_units`` with one unit a
+    hundredth, and a property test holds it to ``aggregate_marks``'s answers.
     """
-    named = ((total, "sum of marks"), (lowest, "lowest mark"), (highest, "highest mark"))
-    for value, what in named:
-        if type(value) is not int:
-            raise TypeError(f"{what} must be an int of hundredths, not {type(value).__name__}")
-    return _aggregate_units(count, total, lowest, highest, trim_from, places=2)
+    return aggregate_units(count, total, lowest, highest, 1, trim_from)
 
 
 def aggregate_units(
@@ -182,15 +178,11 @@ def aggregate_units(
     named = ((total, "sum of marks"), (lowest, "lowest mark"), (highest, "highest mark"))
     for value, what in named:
         if type(value) is not int:
-            raise TypeError(f"{what} must be an int of units, not {type(value).__name__}")
-    if isinstance(trim_from, bool) or not isinstance(trim_from, int) or trim_from < 3:
-        raise ValueError(f"trim_from must be an int of at least 3, got {trim_from!r}")
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise ValueError("cannot aggregate an empty list of marks")
-    if count >= trim_from:
-        total -= lowest + highest
-        count -= 2
-    return _hundredths_half_up(total, count * per_hundredth)
+            raise TypeError(
+                f"{what} must be an int of units (hundredths × {per_hundredth}), "
+                f"not {type(value).__name__}"
+            )
+    return _aggregate_units(count, total, lowest, highest, trim_from, per_hundredth)
 
 
 def aggregate_summary(summary: MarkSummary, trim_from: int = 5) -> Decimal:
@@ -207,14 +199,15 @@ def aggregate_summary(summary: MarkSummary, trim_from: int = 5) -> Decimal:
     # Whole units of the finest decimal place among them (at least hundredths): exact integers.
     places = max(2, *(-int(v.as_tuple().exponent) for v in values))
     total, lowest, highest = (int(v.scaleb(places, context=_EXACT_SCALE)) for v in values)
-    return _aggregate_units(summary.count, total, lowest, highest, trim_from, places)
+    return _aggregate_units(summary.count, total, lowest, highest, trim_from, 10 ** (places - 2))
 
 
 def _aggregate_units(
-    count: int, total: int, lowest: int, highest: int, trim_from: int, places: int
+    count: int, total: int, lowest: int, highest: int, trim_from: int, per_hundredth: int
 ) -> Decimal:
-    """The rule itself, on marks counted in whole units of 10**-places (places >= 2): drop one
-    lowest and one highest from `trim_from` marks up, then the mean, rounded half-up to 2 places.
+    """The rule itself, on marks counted in whole units of 1/(100 × per_hundredth) point: drop
+    one lowest and one highest from `trim_from` marks up, then the mean, rounded half-up to 2
+    places.
 
     Integers make it exact by construction (no precision to size, no double rounding) and
     fast: it runs once per contestant and component, tens of thousands of times per ranking.
@@ -226,7 +219,7 @@ def _aggregate_units(
     if count >= trim_from:
         total -= lowest + highest
         count -= 2
-    return _hundredths_half_up(total, count * 10 ** (places - 2))
+    return _hundredths_half_up(total, count * per_hundredth)
 
 
 def _hundredths_half_up(hundredths: int, divisor: int) -> Decimal:

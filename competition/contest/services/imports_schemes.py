@@ -434,7 +434,7 @@ def preview(
     if all(r.ok for r in rows):
         problems = tuple(
             rules.scheme_problems(
-                [r.spec().rule() for r in rows],
+                [r.spec() for r in rows],
                 component.max_score,
                 spread if not spread_problems else None,
             )

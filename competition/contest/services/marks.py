@@ -417,11 +417,7 @@ def _check(
         raise Conflict(
             "该评分项按评分细则逐项评分，不能直接录入总分；请逐项录入", code="scheme_items"
         )
-    if target.published_at is not None and not by_appeal:
-        raise Conflict("本轮成绩已发布并锁定，不能再修改")
-    if target.signed_at is not None:
-        # A sheet the chief judge signed is locked (services.judging signs and reopens it).
-        raise Conflict("该评分表已由裁判长签字锁定；如需更改，须由组委会注明理由重新开放")
+    refuse_locked(target, by_appeal)
     if if_match is not None or if_none_match:
         try:
             if if_match is not None:
@@ -431,6 +427,16 @@ def _check(
         except StaleMark:
             if target.value != value:
                 raise
+
+
+def refuse_locked(target: MarkTarget, by_appeal: bool = False) -> None:
+    """409 for a mark of a published round (but for an appeal's outcome) or of a sheet the
+    chief judge signed (services.judging signs and reopens it): a typed mark's rule and an
+    item mark's (services.schemes) alike."""
+    if target.published_at is not None and not by_appeal:
+        raise Conflict("本轮成绩已发布并锁定，不能再修改")
+    if target.signed_at is not None:
+        raise Conflict("该评分表已由裁判长签字锁定；如需更改，须由组委会注明理由重新开放")
 
 
 def _write(

@@ -54,22 +54,9 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class ItemSpec:
-    """One item of a scheme as typed, imported or sent."""
-
-    code: str
-    kind: str
-    name: str
-    points: Decimal
-    nominal: Decimal | None = None
-    lower: Decimal | None = None
-    upper: Decimal | None = None
-
-    def rule(self) -> rules.SchemeItem:
-        return rules.SchemeItem(
-            self.code, self.kind, self.name, self.points, self.nominal, self.lower, self.upper
-        )
+#: One item of a scheme as typed, imported or sent: the rule's own item, so that what is
+#: checked is what is stored.
+ItemSpec = rules.SchemeItem
 
 
 @dataclass(frozen=True)
@@ -95,11 +82,14 @@ class Dispute:
     judgements: tuple[Decimal, ...]
 
 
+def _rule(item: SchemeItem) -> rules.SchemeItem:
+    return rules.SchemeItem(
+        item.code, item.kind, item.name, item.points, item.nominal, item.lower, item.upper
+    )
+
+
 def item_rules(scheme: MarkingScheme) -> list[rules.SchemeItem]:
-    return [
-        rules.SchemeItem(i.code, i.kind, i.name, i.points, i.nominal, i.lower, i.upper)
-        for i in scheme.items
-    ]
+    return [_rule(item) for item in scheme.items]
 
 
 def get_scheme(component: Component) -> MarkingScheme | None:
@@ -154,9 +144,7 @@ def set_scheme(
     """Set (or replace) a component's scheme: every problem at once (422), then 409 once the
     component has a mark."""
     component = _component(event, component_key)
-    problems = rules.scheme_problems(
-        [item.rule() for item in items], component.max_score, max_judgement_spread
-    )
+    problems = rules.scheme_problems(list(items), component.max_score, max_judgement_spread)
     if problems:
         raise Invalid("评分细则有误：" + "；".join(problems), {"items": problems})
     _lock_event_rounds(event)
@@ -292,9 +280,7 @@ def set_item_mark(
     if item is None:
         codes = "、".join(i.code for i in scheme.items)
         raise Invalid(f"评分细则中没有评分点“{code}”（可用：{codes}）", {"item": ["未知的评分点"]})
-    rule = rules.SchemeItem(
-        item.code, item.kind, item.name, item.points, item.nominal, item.lower, item.upper
-    )
+    rule = _rule(item)
     problem = rules.item_value_problem(rule, value)
     if problem:
         raise Invalid(problem, {"value": [problem]})
@@ -302,10 +288,7 @@ def set_item_mark(
         raise Invalid(
             f"选手 {target.number} 未进入决赛，不能评决赛分", {"contestant": ["未进入决赛"]}
         )
-    if target.published_at is not None:
-        raise Conflict("本轮成绩已发布并锁定，不能再修改")
-    if target.signed_at is not None:
-        raise Conflict("该评分表已由裁判长签字锁定；如需更改，须由组委会注明理由重新开放")
+    mark_service.refuse_locked(target)
     _lock_contestant(target.contestant_id)
     existing = db.session.scalar(
         select(ItemMark).where(
