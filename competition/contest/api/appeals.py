@@ -16,7 +16,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from competition.contest.api.requests import organiser_event, organiser_round
 from competition.contest.services import appeals as appeal_service
-from competition.core import roles
+from competition.core import normalise, roles
 from competition.core.errors import Invalid
 from competition.extensions import db
 from competition.http.api import require_user, respond
@@ -60,7 +60,15 @@ class AppealOut(BaseSchema):
 class ChangeIn(BaseSchema):
     judge_id = Integer(required=True)
     component = String(required=True, validate=validate.Length(min=1, max=50))
-    value = DecimalValue(required=True)
+    # A component marked from a marking scheme is changed item by item: the item's code, and
+    # `value` as a judge enters it (a measured size has 3 decimals).
+    item = String(
+        load_default=None,
+        allow_none=True,
+        normaliser=normalise.contest_number,
+        validate=validate.Length(min=1, max=16),
+    )
+    value = DecimalValue(required=True, places=3)
 
 
 class DecisionIn(BaseSchema):
@@ -190,7 +198,7 @@ def decide_appeal(appeal_id: int) -> Response:
     user, appeal = _organiser_appeal(appeal_id)
     data = load(DecisionIn())
     changes = [
-        appeal_service.MarkChange(c["judge_id"], c["component"], c["value"])
+        appeal_service.MarkChange(c["judge_id"], c["component"], c["value"], c["item"])
         for c in data["changes"]
     ]
     appeal = appeal_service.decide_appeal(appeal, data["outcome"], data["reason"], changes, user)

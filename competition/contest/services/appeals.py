@@ -21,6 +21,7 @@ from competition.contest.services import certificates as certificate_service
 from competition.contest.services import judging as judging_service
 from competition.contest.services import marks as mark_service
 from competition.contest.services import publication
+from competition.contest.services import schemes as scheme_service
 from competition.core import audit
 from competition.core.errors import Conflict, Invalid, NotFound
 from competition.core.locking import lock_row
@@ -28,6 +29,7 @@ from competition.extensions import db
 from competition.models import (
     Appeal,
     AuditEntry,
+    Component,
     Contestant,
     Event,
     Finalist,
@@ -40,6 +42,7 @@ from competition.models import (
 from competition.models.contests import FINAL
 from competition.models.judging import APPEAL_OUTCOMES, APPEAL_REJECTED
 from competition.models.types import utcnow
+from competition.scoring import schemes as scoring_schemes
 
 MAX_NAME = 100
 MAX_TEXT = 2000
@@ -49,11 +52,14 @@ CLOCK_SLACK = timedelta(minutes=10)
 
 @dataclass(frozen=True)
 class MarkChange:
-    """One judge's mark of one component, as the appeal's outcome sets it."""
+    """One judge's mark of one component, as the appeal's outcome sets it; for a component
+    marked from a marking scheme, one item (`item`, its code) of that judge's marks, whose
+    mark then follows from the items (`services.schemes`)."""
 
     judge_id: int
     component_key: str
     value: Decimal
+    item: str | None = None
 
 
 def _text(value: str | None, field: str, what: str, limit: int) -> str:
@@ -214,7 +220,7 @@ def decide_appeal(
         mark = current.get((change.judge_id, component.id)) if component else None
         if component is None or mark is None:
             raise Invalid("只能更改该选手本轮已有的评分", {"changes": ["没有这位裁判的这项评分"]})
-        if mark.value != change.value:
+        if _changes_anything(change, component, mark, round_, contestant):
             real.append((change, mark))
     if outcome == APPEAL_REJECTED and real:
         raise Invalid("申诉不成立时不能更改成绩", {"changes": ["驳回的申诉不改分"]})
@@ -233,6 +239,21 @@ def decide_appeal(
         sheet = judging_service.find_sheet(ref)
         if sheet is not None and sheet.signed:
             judging_service.unsign(ref, sheet, actor, note)
+        if change.item is not None:
+            target = mark_service.locked_target(
+                event.id, round_.kind, contestant.id, change.component_key, change.judge_id
+            )
+            assert target is not None
+            scheme_service.set_item_mark(
+                target,
+                change.item,
+                change.value,
+                actor_id=actor.id,
+                reason=note,
+                by_appeal=True,
+                details={"appeal_id": appeal.id},
+            )
+            continue
         mark_service.set_mark(
             event,
             round_,
@@ -269,6 +290,31 @@ def decide_appeal(
             event, actor, f"申诉（{appeal.filed_by}，第 {appeal.id} 号）成立：{reason}"
         )
     return appeal
+
+
+def _changes_anything(
+    change: MarkChange, component: Component, mark: Mark, round_: Round, contestant: Contestant
+) -> bool:
+    """Whether `change` differs from what stands; a component marked from a marking scheme is
+    changed item by item (its mark follows from them), any other as one number."""
+    if component.scheme is None:
+        if change.item is not None:
+            message = f"评分项“{component.name}”没有评分细则，请直接填写新分"
+            raise Invalid(message, {"changes": [message]})
+        return mark.value != change.value
+    if change.item is None:
+        message = f"评分项“{component.name}”按评分细则评分，请写明要更改的评分点"
+        raise Invalid(message, {"changes": [message]})
+    items = {item.code: item for item in scheme_service.item_rules(component.scheme)}
+    rule = items.get(change.item)
+    if rule is None:
+        message = f"评分细则中没有评分点“{change.item}”"
+        raise Invalid(message, {"changes": [message]})
+    problem = scoring_schemes.item_value_problem(rule, change.value)
+    if problem:
+        raise Invalid(problem, {"changes": [problem]})
+    now = scheme_service.item_values(round_.id, contestant.id, component.id, mark.judge_id)
+    return now.get(change.item) != change.value
 
 
 def _settle_second_entry(sheet: Sheet, contestant: Contestant, value: Decimal, actor: User) -> None:

@@ -259,6 +259,8 @@ def set_item_mark(
     *,
     actor_id: int | None = None,
     reason: str | None = None,
+    by_appeal: bool = False,
+    details: dict[str, Any] | None = None,
 ) -> ItemWritten:
     """A judge's mark of one item, then their mark of the component when it is complete.
 
@@ -266,7 +268,8 @@ def set_item_mark(
     (`marks.locked_target`), whose judge is the one marking; who may mark is the caller's
     question (`policy.marking_refusal`), asked before. Refusals in the contract's order:
     422 (component, item, value, a contestant not in the final) before 409 (published,
-    signed)."""
+    signed). Only `services.appeals` passes `by_appeal` (an upheld appeal changes a published
+    round during its notice period), with the appeal in `details`."""
     if target.component_id is None:
         raise Invalid(f"没有评分项“{target.component_key}”", {"component": ["未知的评分项"]})
     assert target.contestant_id is not None
@@ -288,7 +291,7 @@ def set_item_mark(
         raise Invalid(
             f"选手 {target.number} 未进入决赛，不能评决赛分", {"contestant": ["未进入决赛"]}
         )
-    mark_service.refuse_locked(target)
+    mark_service.refuse_locked(target, by_appeal)
     _lock_contestant(target.contestant_id)
     existing = db.session.scalar(
         select(ItemMark).where(
@@ -334,6 +337,7 @@ def set_item_mark(
                     "item": item.code,
                     "old": None if old is None else str(old),
                     "new": str(value),
+                    **(details or {}),
                 },
             )
         )
@@ -360,7 +364,12 @@ def set_item_mark(
             actor_id=actor_id,
             reason=reason,
             exact_units=units,
-            details={"from_items": True, "exact": f"{units}/{rules.UNITS_PER_POINT}"},
+            by_appeal=by_appeal,
+            details={
+                "from_items": True,
+                "exact": f"{units}/{rules.UNITS_PER_POINT}",
+                **(details or {}),
+            },
         )
     return ItemWritten(
         contestant_id=target.contestant_id,

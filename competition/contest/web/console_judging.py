@@ -19,10 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from competition.contest.schemas import MarkIn
+from competition.contest.schemas import ItemMarkIn, MarkIn
 from competition.contest.services import appeals as appeal_service
 from competition.contest.services import contests as contest_service
 from competition.contest.services import judging as judging_service
+from competition.contest.services import schemes as scheme_service
 from competition.contest.web.judging import ActionForm, page_context
 from competition.core.errors import AppError, Invalid, NotFound
 from competition.core.i18n import _, lazy_gettext
@@ -31,7 +32,7 @@ from competition.http.blueprints import web as bp
 from competition.http.fields import format_decimal
 from competition.http.loading import load
 from competition.http.pages import current_organiser, role_required
-from competition.models import AuditEntry, Contestant, Event, Mark, Role, Unit, User
+from competition.models import AuditEntry, Component, Contestant, Event, Mark, Role, Unit, User
 from competition.models.judging import APPEAL_REJECTED, APPEAL_UPHELD
 from competition.models.types import utcnow
 
@@ -247,6 +248,7 @@ def _appeal_page(appeal_id: int, errors: dict[str, list[str]] | None = None) -> 
         appeal=appeal,
         event=event,
         marks=marks,
+        items=_item_rows(appeal, marks, components),
         components=components,
         users=users,
         changes=appeal_service.changes_made(appeal),
@@ -299,13 +301,51 @@ def appeal_decide(appeal_id: int) -> Any:
     return redirect(url_for("web.appeal_detail", appeal_id=appeal_id))
 
 
+def _item_rows(
+    appeal: Any, marks: list[Any], components: dict[int, Component]
+) -> dict[int, list[tuple[Any, str, Decimal | None]]]:
+    """For each contested mark of a component marked from a scheme (by mark id): its items,
+    each with the form field's name and the judge's entry as it stands."""
+    rows: dict[int, list[tuple[Any, str, Decimal | None]]] = {}
+    for mark in marks:
+        scheme = components[mark.component_id].scheme
+        if scheme is None:
+            continue
+        values = scheme_service.item_values(
+            appeal.round_id, appeal.contestant_id, mark.component_id, mark.judge_id
+        )
+        rows[mark.id] = [
+            (item, f"item-{mark.judge_id}-{mark.component_id}-{item.code}", values.get(item.code))
+            for item in scheme_service.item_rules(scheme)
+        ]
+    return rows
+
+
 def _changes_from_form(appeal: Any) -> list[appeal_service.MarkChange]:
-    """Every mark input that was filled in, parsed as the API parses a mark."""
+    """Every mark input that was filled in, parsed as the API parses a mark; for a component
+    marked from a scheme, every item input."""
     event = db.session.get(Event, appeal.event_id)
     assert event is not None
     keys = {c.id: c.key for c in event.components}
+    components = {c.id: c for c in event.components}
     changes = []
-    for mark in appeal_service.contested_marks(appeal):
+    marks = appeal_service.contested_marks(appeal)
+    for mark_id, rows in _item_rows(appeal, marks, components).items():
+        mark = next(m for m in marks if m.id == mark_id)
+        for item, name, _now in rows:
+            text = (request.form.get(name) or "").strip()
+            if not text:
+                continue
+            try:
+                value = load(ItemMarkIn(), {"value": text})["value"]
+            except Invalid as error:
+                raise Invalid(error.message, {name: error.fields.get("value", [])}) from error
+            changes.append(
+                appeal_service.MarkChange(mark.judge_id, keys[mark.component_id], value, item.code)
+            )
+    for mark in marks:
+        if components[mark.component_id].scheme is not None:
+            continue
         name = f"mark-{mark.judge_id}-{mark.component_id}"
         text = (request.form.get(name) or "").strip()
         if not text:

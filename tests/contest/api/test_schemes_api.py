@@ -11,6 +11,7 @@ from competition.extensions import db
 from competition.models import AuditEntry, Mark
 from tests.support.errors import assert_error
 from tests.support.factories import build_world, judge, mark
+from tests.support.pages import Session
 
 EVENT = {
     "components": [
@@ -249,3 +250,54 @@ def test_an_item_mark_in_the_final_fixes_the_finalists(app, client):
         "POST", f"/events/{world.event_id}/finalists", {"unit_id": unit, "count": 2}
     )
     assert "决赛已开始评分" in assert_error(refused, 409)["message"]
+
+
+def test_an_upheld_appeal_changes_an_item_and_the_mark_follows(depth, app):
+    world, judges = depth
+    world.org.put(scheme_path(world), SCHEME)
+    for n, contestant in enumerate(world.all_contestants()):
+        for _id, api in judges:
+            item(api, world, contestant, "M1", "40")
+            item(api, world, contestant, "J1", "1")
+            mark(api, world.event_id, "preliminary", contestant, "theory", str(70 + n))
+    path = f"/events/{world.event_id}/rounds/preliminary"
+    world.org.post(f"{path}/publish", status=200)
+    contestant = world.all_contestants()[0]
+    appeal = world.org.post(
+        f"{path}/appeals", {"contestant_id": contestant, "filed_by": "单位1", "subject": "表面质量"}
+    )
+    decide = f"/appeals/{appeal['id']}/decision"
+    judge_id = judges[0][0]
+
+    def refused(change):
+        body = {"outcome": "upheld", "reason": "复核", "changes": [change]}
+        return assert_error(world.org.call("POST", decide, body), 422)["message"]
+
+    assert "请写明要更改的评分点" in refused(
+        {"judge_id": judge_id, "component": "practical", "value": "9"}
+    )
+    assert "没有评分细则" in refused(
+        {"judge_id": judge_id, "component": "theory", "item": "J1", "value": "3"}
+    )
+    assert "0、1、2 或 3" in refused(
+        {"judge_id": judge_id, "component": "practical", "item": "J1", "value": "5"}
+    )
+    page = Session(app, "org").get(f"/console/appeals/{appeal['id']}")
+    assert "按评分细则逐项更改" in page and f'name="item-{judge_id}-' in page
+    before = world.org.get(f"{path}/results")["ranking"]
+    assert {r["contestant_id"]: r["scores"]["practical"] for r in before}[contestant] == "6.00"
+    change = {"judge_id": judge_id, "component": "practical", "item": "ｊ１", "value": "3"}
+    world.org.post(
+        decide, {"outcome": "upheld", "reason": "复核属实", "changes": [change]}, status=200
+    )
+    after = {r["contestant_id"]: r["scores"]["practical"] for r in
+             world.org.get(f"{path}/results")["ranking"]}  # fmt: skip
+    # (4 + 6) + 6 + 6 over three judges: 22/3 = 7.33
+    assert after[contestant] == "7.33"
+    with app.app_context():
+        entries = db.session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.contestant_id == contestant, AuditEntry.action == "item_mark.set"
+            )
+        ).all()
+        assert entries[-1].details["appeal_id"] == appeal["id"]
