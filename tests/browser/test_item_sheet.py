@@ -74,3 +74,62 @@ def test_a_judge_marks_items_by_keyboard(app, client, live_server, tablet):
     with app.app_context():
         marks = db.session.scalars(select(Mark.exact_units)).all()
         assert marks == [1950]  # 6.5 points in 1/300ths
+
+
+def test_items_typed_during_an_outage_are_sent_when_the_network_returns(
+    app, client, live_server, tablet
+):
+    from tests.browser.test_offline_sheet import Outage
+
+    world = build_world(app, client, per_unit=(1,), event=EVENT)
+    world.org.put(f"/events/{world.event_id}/components/practical/scheme", SCHEME)
+    judge(app, client, world.org, world.event_id, "panel")
+    outage = Outage(app, tablet.context)
+    sign_in(tablet, live_server, "panel", PASSWORD)
+    tablet.goto(f"{live_server}/judging/events/{world.event_id}/preliminary/practical")
+    inputs = tablet.locator("input.item-value")
+    outage.begin()
+    inputs.first.focus()
+    tablet.keyboard.type("40")
+    tablet.keyboard.press("Enter")
+    tablet.keyboard.type("3")
+    tablet.keyboard.press("Enter")
+    first = tablet.locator("section.item-block").first
+    expect(first.locator("tr.queued")).to_have_count(2)
+    expect(first.locator("tr.queued .state").first).to_contain_text("待发送")
+    # Reopened while still offline would need the worker; reloaded once online, nothing is lost.
+    outage.end()
+    tablet.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(first.locator(".judge-mark")).to_have_text("10.00", timeout=5000)
+    expect(first.locator("tr.queued")).to_have_count(0)
+    tablet.reload()
+    expect(inputs.nth(1)).to_have_value("3")
+    with app.app_context():
+        assert db.session.scalars(select(Mark.exact_units)).all() == [3000]
+
+
+def test_items_left_unsent_are_sent_when_the_sheet_is_opened_again(
+    app, client, live_server, tablet
+):
+    from tests.browser.test_offline_sheet import Outage
+
+    world = build_world(app, client, per_unit=(1,), event=EVENT)
+    world.org.put(f"/events/{world.event_id}/components/practical/scheme", SCHEME)
+    judge(app, client, world.org, world.event_id, "panel")
+    outage = Outage(app, tablet.context)
+    sign_in(tablet, live_server, "panel", PASSWORD)
+    url = f"{live_server}/judging/events/{world.event_id}/preliminary/practical"
+    tablet.goto(url)
+    outage.begin()
+    tablet.locator("input.item-value").first.focus()
+    tablet.keyboard.type("４０")
+    tablet.keyboard.press("Enter")
+    expect(tablet.locator("tr.queued")).to_have_count(1)
+    tablet.close(run_before_unload=False)  # the tablet's battery runs out
+    outage.end()
+    again = tablet.context.new_page()
+    again.goto(url)
+    row = again.locator("tr", has=again.locator("th", has_text="M1"))
+    expect(row.locator(".state")).to_have_text("已保存")
+    expect(row.locator(".points")).to_have_text("4.00")
+    expect(again.locator("tr.queued")).to_have_count(0)

@@ -366,7 +366,7 @@ def _item_sheet(view: judging_service.SheetView, scheme: MarkingScheme) -> Respo
     disputes = {
         (d.contestant_id, d.item) for d in scheme_service.disputes(ref.round, [ref.component])
     }
-    return make_response(
+    return _offline_copy(
         render_template(
             "contest/judging/item_sheet.html",
             view=view,
