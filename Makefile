@@ -13,7 +13,8 @@ PYTEST_ARGS ?=
 # (pdftotext/pdftoppm check the PDFs), the CJK fonts the PDFs are set in, HarfBuzz's
 # subsetter, without which WeasyPrint cuts the 26 MB CJK font with fontTools (~7 s a PDF), and
 # Chromium for the browser tests (driven by Playwright through its executable path; no
-# browser download).
+# browser download), and redis-server, which the tests of the job queue's Redis backend start.
+# `make run` starts a job worker (SQLite queue, no server) beside the web server.
 .PHONY: run test lint format bench system-deps install migrate translations clean
 
 system-deps:
@@ -21,6 +22,7 @@ system-deps:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null \
 	  || missing="$$missing postgresql"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	fc-list 2>/dev/null | grep -qi 'Noto Serif CJK' || missing="$$missing fonts-noto-cjk"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	ls /usr/lib/*/libharfbuzz-subset.so.0 /usr/lib/libharfbuzz-subset.so.0 2>/dev/null \
@@ -55,7 +57,9 @@ migrate: install
 run: migrate
 	@export COMPETITION_ENV=$${COMPETITION_ENV:-development}; \
 	if [ "$(DEMO)" != "0" ]; then $(BIN)/flask --app wsgi demo load --if-empty; fi; \
-	exec $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+	$(BIN)/flask --app wsgi jobs worker --threads 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
@@ -71,7 +75,7 @@ test: install lint
 # The benchmarks, each printing its figures next to its target (bench/baseline_app.py,
 # app_row.py and mark_floor.py are the load benchmark's baseline and references, served by it,
 # not benchmarks of their own).
-BENCHES := bench/load.py bench/rankings.py bench/documents.py
+BENCHES := bench/load.py bench/rankings.py bench/documents.py bench/warm_start.py bench/board.py
 bench: install
 	@for script in $(BENCHES); do echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
 

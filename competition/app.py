@@ -76,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     import competition.site.api  # noqa: F401  (one name binds them all: keep each line)
     from competition import models  # noqa: F401  (registers the tables)
     from competition.cli import register_cli
+    from competition.contest.web import board as board_web
     from competition.contest.web.verify import bp as verify_bp
     from competition.core import ops
     from competition.core.errors import register_error_handlers
@@ -90,6 +91,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(verify_bp)
     register_error_handlers(app)
     ops.init_app(app)
+    board_web.install(app)  # unchanged venue-board polls answered before Flask
     register_cli(app)
     return app
 

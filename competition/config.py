@@ -84,11 +84,22 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # Rankings kept per worker, each under its event's result stamp (see services/results):
         # a ranking of 10,000 people takes some 10-20 MB; 0 turns the cache off.
         "RESULTS_CACHE_ENTRIES": int(os.environ.get("RESULTS_CACHE_ENTRIES", "8")),
+        # Each gunicorn worker renders a throwaway certificate before its first request
+        # (gunicorn.conf.py, competition/pdf/warm.py), so the first real one after a restart
+        # costs what a warm one does. Off in tests and development: they start many apps.
+        "WARM_START": os.environ.get("WARM_START", "1" if env == "production" else "0") == "1",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         # Public holidays and the weekend days worked instead (调休), for the notice period (公示):
         # ISO dates or ranges, e.g. HOLIDAYS="2026-10-01..2026-10-07" WORKING_WEEKENDS="2026-10-10".
         "HOLIDAYS": _dates("HOLIDAYS"),
         "WORKING_WEEKENDS": _dates("WORKING_WEEKENDS"),
+        # The job queue (competition.core.jobs): empty is a SQLite file beside the database
+        # (no server: `make run`); redis://host:6379/0 when workers run on several machines.
+        "JOB_QUEUE_URL": os.environ.get("JOB_QUEUE_URL", ""),
+        # Finished jobs' files; every web server offering them must see this folder.
+        "JOB_FILES_DIR": os.environ.get("JOB_FILES_DIR") or None,
+        # A running job whose worker is silent this long is taken up again by another.
+        "JOB_STALE_SECONDS": float(os.environ.get("JOB_STALE_SECONDS", "60")),
     }
     if env in {"development", "testing"} and not config["SECRET_KEY"]:
         config["SECRET_KEY"] = f"{env}-only-not-secret"

@@ -48,6 +48,7 @@ NOT_PAGES = {
     "web.switch_language": "the language switch: sends the visitor back to the page it is on",
     "web.sheet_worker": "the score sheet's service worker, loaded by the sheet's script",
     "web.score_sheet_mark_now": "JSON for the score sheet's script (one mark as it stands now)",
+    "web.board_state": "JSON for the venue board's script (the board as it stands, or a 304)",
 }
 #: Public pages that are not for every role, each with who has a door to it and why.
 ONLY_FOR = {

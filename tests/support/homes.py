@@ -21,11 +21,14 @@ Every login's password is `tests.support.factories.PASSWORD`.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from flask import Flask
 
+from competition.contest.documents import certificates as certificate_docs
 from competition.contest.services import appeals as appeal_service
 from competition.contest.services import awards as award_service
 from competition.contest.services import certificates as certificate_service
@@ -38,7 +41,7 @@ from competition.contest.services import results as result_service
 from competition.contest.services.contests import ComponentSpec
 from competition.core import users as user_service
 from competition.extensions import db
-from competition.models import Contestant, Event, User
+from competition.models import Contestant, Event, Job, User
 from competition.models.types import utcnow
 from competition.reviews import services as craftsman_service
 from tests.support.factories import PASSWORD
@@ -136,6 +139,20 @@ def build_home_world(app: Flask) -> HomeWorld:
             lathe, mode="count", tiers=[{"name": "一等奖", "count": 2}], **rules
         )
         certificate_service.issue_certificates(lathe, org)
+        # …and that batch made once by a job worker: a done job and its file.
+        made = Path(tempfile.mkdtemp(prefix="home-jobs-")) / "job.pdf"
+        made.write_bytes(certificate_docs.event_certificates_pdf(lathe, org, "http://localhost"))
+        db.session.add(
+            Job(
+                kind="certificates",
+                event_id=lathe.id,
+                status="done",
+                created_by_id=org.id,
+                result_path=str(made),
+                result_name=f"certificates-event-{lathe.id}.pdf",
+                result_type="application/pdf",
+            )
+        )
         award_service.set_rules(
             lathe, mode="count", tiers=[{"name": "一等奖", "count": 1}], **rules
         )

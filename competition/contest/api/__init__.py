@@ -9,4 +9,5 @@ from competition.contest.api import views  # noqa: F401
 from competition.contest.api import imports  # noqa: F401  (the set-up's office lists)
 from competition.contest.api import appeals, corrections, documents, judging  # noqa: F401
 from competition.contest.api import schemes, draw, consistency, teams  # noqa: F401
+from competition.contest.api import jobs  # noqa: F401  (background jobs, issue #22)
 # isort: on

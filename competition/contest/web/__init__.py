@@ -3,6 +3,7 @@
 page instead of the JSON error shape)."""
 
 from competition.contest.web import (  # noqa: F401
+    board,
     console,
     console_awards,
     console_consistency,
@@ -14,6 +15,7 @@ from competition.contest.web import (  # noqa: F401
     console_import_judges,
     console_import_marks,
     console_import_schemes,
+    console_jobs,
     console_judging,
     console_results,
     console_scheme_documents,

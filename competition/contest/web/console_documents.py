@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from competition.contest import jobs as contest_jobs
 from competition.contest.documents import downloads
 from competition.contest.services import certificates as certificate_service
 from competition.contest.services import publication
@@ -81,6 +82,7 @@ def console_certificates(event_id: int) -> ResponseReturnValue:
         status_of=status_of,
         stale_reason=certificate_service.CHECK_BEFORE_PRINT,
         early=EARLY,
+        jobs=contest_jobs.recent_jobs(event),
     )
 
 

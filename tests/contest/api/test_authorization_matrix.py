@@ -52,7 +52,7 @@ from competition.contest.services import results as result_service
 from competition.contest.services.contests import ComponentSpec
 from competition.core import users as user_service
 from competition.extensions import db
-from competition.models import Contestant, Event, Finalist, MarkingScheme, SchemeItem, User
+from competition.models import Contestant, Event, Finalist, Job, MarkingScheme, SchemeItem, User
 from competition.models.types import utcnow
 from competition.reviews import services as craftsman_service
 from tests.support.factories import PASSWORD
@@ -86,6 +86,7 @@ class World:
             "unit_id": self.ids["u1"],
             "code": "J1",
             "serial": "ABCD-EFGH-JKMN-PQRS",  # no such certificate: the final is not published
+            "job_id": self.ids.get("job", 999),  # `_job` makes one
         }
 
 
@@ -201,6 +202,15 @@ def _drawn(world: World) -> None:
     assert event is not None and organiser is not None
     if event.round("final").drawn_at is None:
         draw_service.draw_numbers(event, organiser)
+
+
+@_in_app
+def _job(world: World) -> None:
+    """A queued certificates job the organiser started (the row only: no worker runs it)."""
+    job = Job(kind="certificates", event_id=world.ids["event"], created_by_id=world.users["org"])
+    db.session.add(job)
+    db.session.flush()
+    world.ids["job"] = job.id
 
 
 def _review(world: World, *experts: str, trainees: tuple[str, ...] = ("t1",)) -> None:
@@ -451,6 +461,13 @@ API: tuple[Row, ...] = (
     Row("PUT",    "/contests/<int:contest_id>/colours",                       "401 403 403 403 403 403 403 403 403 200",
         body=lambda w: {"primary": "#a3161a", "accent": "#c9a227"}),
     Row("GET",    "/cohorts/<int:cohort_id>/file.pdf",                        "401 403 403 403 403 403 403 403 403 200"),
+    # background jobs (issue #22): the final is not published, so starting one is a 409
+    Row("POST",   "/events/<int:event_id>/jobs",                              "401 403 403 403 403 403 403 403 403 409",
+        body=lambda w: {"kind": "certificates"}),
+    Row("GET",    "/jobs/<int:job_id>",                                       "401 404 404 404 404 404 404 404 404 200",
+        prepare=_job),
+    Row("GET",    "/jobs/<int:job_id>/result",                                "401 404 404 404 404 404 404 404 404 409",
+        prepare=_job),
     Row("GET",    "/cohorts/<int:cohort_id>/trainees/<int:trainee_id>/file.pdf",
                                                                               "401 200 403 403 403 403 403 403 403 200"),
 )
@@ -486,6 +503,7 @@ PAGES: tuple[Row, ...] = (
     Row("GET", "/console/events/<int:event_id>/judges",                       "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/events/<int:event_id>/rounds/<kind>",                "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/events/<int:event_id>/rounds/<kind>/results.xlsx",   "302 403 403 403 403 403 403 403 403 200"),
+    Row("GET", "/console/events/<int:event_id>/rounds/<kind>/board",          "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/events/<int:event_id>/slips",                        "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/events/<int:event_id>/rounds/<kind>/results.pdf",    "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/events/<int:event_id>/rounds/<kind>/score-sheets.pdf",
@@ -495,6 +513,10 @@ PAGES: tuple[Row, ...] = (
     Row("GET", "/console/events/<int:event_id>/rounds/final/replacements.pdf",
                                                                               "302 403 403 403 403 403 403 403 403 409"),
     Row("GET", "/console/events/<int:event_id>/certificates",                 "302 403 403 403 403 403 403 403 403 200"),
+    Row("GET", "/console/jobs/<int:job_id>",                                  "302 403 403 403 403 403 403 403 403 200",
+        prepare=_job),
+    Row("GET", "/console/jobs/<int:job_id>/result",                           "302 403 403 403 403 403 403 403 403 409",
+        prepare=_job),
     Row("GET", "/console/events/<int:event_id>/awards",                       "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/events/<int:event_id>/teams",                        "302 403 403 403 403 403 403 403 403 200"),
     Row("GET", "/console/events/<int:event_id>/draw",                         "302 403 403 403 403 403 403 403 403 200"),
@@ -559,6 +581,9 @@ PUBLIC_PAGES = {
     "/lookup",
     "/results",
     "/results/events/<int:event_id>/<kind>",
+    # the venue board: counts before publication, revealed results after (services.board)
+    "/board/events/<int:event_id>/<kind>",
+    "/board/events/<int:event_id>/<kind>/state.json",
 }
 
 

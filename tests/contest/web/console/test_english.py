@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import html
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, url_for
@@ -21,7 +23,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from competition.extensions import db
-from competition.models import Contestant
+from competition.models import Contestant, Job
 from tests.support.factories import Api, build_world, judge, login, make_user, mark
 from tests.support.pages import Pages, Session, sign_in, text_of
 
@@ -83,6 +85,7 @@ class EnglishWorld:
     cohort_id: int
     trainee_id: int
     codes: dict[str, str] = field(default_factory=dict)  # number -> access code (milling)
+    job_id: int = 0  # a finished certificates job of Milling
 
     def scenes(self) -> Iterator[dict[str, Any]]:
         """The values a page's address may need, one set per event."""
@@ -101,6 +104,7 @@ class EnglishWorld:
                     "serial": self.serial,
                     "cohort_id": self.cohort_id,
                     "trainee_id": self.trainee_id,
+                    "job_id": self.job_id,
                 }
 
 
@@ -168,7 +172,7 @@ def _everything_in_english(app: Flask, client: FlaskClient) -> EnglishWorld:
         f"/events/{milling}/rounds/final/appeals",
         {"contestant_id": people[1], "filed_by": "Person 1-2", "subject": "Recount please"},
     )
-    org.call("GET", f"/events/{milling}/rounds/final/certificates.pdf", status=200)
+    printed = org.call("GET", f"/events/{milling}/rounds/final/certificates.pdf", status=200)
     serial = org.get(f"/events/{milling}/certificates")["certificates"][0]["serial"]
 
     turning = org.post(
@@ -192,6 +196,22 @@ def _everything_in_english(app: Flask, client: FlaskClient) -> EnglishWorld:
             c.number: c.access_code
             for c in db.session.scalars(select(Contestant).where(Contestant.event_id == milling))
         }
+        # A finished certificates job, its file the batch just printed (no worker runs here).
+        folder = Path(tempfile.mkdtemp(prefix="english-jobs-"))
+        (folder / "job.pdf").write_bytes(printed.data)
+        job = Job(
+            kind="certificates",
+            event_id=milling,
+            status="done",
+            progress=6,
+            total=6,
+            result_path=str(folder / "job.pdf"),
+            result_name=f"certificates-event-{milling}.pdf",
+            result_type="application/pdf",
+        )
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
     return EnglishWorld(
         contest_id=world.contest_id,
         unit_id=world.units[0],
@@ -204,6 +224,7 @@ def _everything_in_english(app: Flask, client: FlaskClient) -> EnglishWorld:
         cohort_id=cohort_id,
         trainee_id=trainee_id,
         codes=codes,
+        job_id=job_id,
     )
 
 
