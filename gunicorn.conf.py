@@ -17,8 +17,9 @@ from typing import Any
 
 
 def post_worker_init(worker: Any) -> None:
-    """Render a throwaway certificate in this worker (competition.pdf.warm), then freeze what
-    it made, as wsgi.py freezes what start-up made, so the collector stops walking it.
+    """Render a throwaway certificate in this worker (competition.contest.documents.warm), then
+    freeze what it made, as wsgi.py freezes what start-up made, so the collector stops walking
+    it.
 
     A failed warm-up is logged and the worker serves anyway: marks and results must not wait
     on a font; the first certificate then fails or costs what it would have cost.
@@ -28,7 +29,7 @@ def post_worker_init(worker: Any) -> None:
     app = getattr(worker, "wsgi", None)
     if not isinstance(app, Flask) or not app.config.get("WARM_START"):
         return
-    from competition.pdf.warm import warm_up
+    from competition.contest.documents.warm import warm_up
 
     try:
         done = warm_up(app)

@@ -93,6 +93,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(certificates_cli)
-    from competition.core.jobs_cli import jobs_cli
+    from competition.jobs_cli import jobs_cli
 
     app.cli.add_command(jobs_cli)

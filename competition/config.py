@@ -85,8 +85,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # a ranking of 10,000 people takes some 10-20 MB; 0 turns the cache off.
         "RESULTS_CACHE_ENTRIES": int(os.environ.get("RESULTS_CACHE_ENTRIES", "8")),
         # Each gunicorn worker renders a throwaway certificate before its first request
-        # (gunicorn.conf.py, competition/pdf/warm.py), so the first real one after a restart
-        # costs what a warm one does. Off in tests and development: they start many apps.
+        # (gunicorn.conf.py, competition/contest/documents/warm.py), so the first real one
+        # after a restart costs what a warm one does. Off in tests and development: they start
+        # many apps.
         "WARM_START": os.environ.get("WARM_START", "1" if env == "production" else "0") == "1",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         # Public holidays and the weekend days worked instead (调休), for the notice period (公示):

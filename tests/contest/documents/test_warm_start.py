@@ -25,10 +25,11 @@ import pytest
 from flask import Flask
 
 from competition.config import load_config
+from competition.contest.documents import warm
 from competition.contest.services.certificates import set_colours
 from competition.extensions import db
 from competition.models import Contest, User
-from competition.pdf import ornaments, render, warm
+from competition.pdf import ornaments, render
 from tests.contest.documents.helpers import published_final
 from tests.pgcluster import free_port
 from tests.support.pdf import embedded_fonts, pdf_text

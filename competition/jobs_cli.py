@@ -1,5 +1,6 @@
 """`flask --app wsgi jobs worker` and `flask --app wsgi jobs list`: the worker that does the
-queued jobs (`competition.core.jobs`), and what the queue holds."""
+queued jobs (`competition.core.jobs`), and what the queue holds. Beside `cli.py`, above the
+features, since the worker loads the kinds of job each feature registers."""
 
 from __future__ import annotations
 
