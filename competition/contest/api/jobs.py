@@ -116,7 +116,7 @@ def job_file(job: Job) -> Response:
     request=JobIn,
     response=JobOut,
     status=202,
-    errors=(401, 403, 404, 409, 422),
+    errors=(400, 401, 403, 404, 409, 422),
     response_headers=(("Location", "The job's address: GET it for status and progress."),),
     description="Starts long work as a job a worker does (`flask jobs worker`): `certificates` "
     "is the final's whole certificates batch, as certificates.pdf gives it in one request; "
