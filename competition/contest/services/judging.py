@@ -151,6 +151,12 @@ def contestants_of(event: Event, round_: Round, unit_id: int | None) -> list[Con
     return list(db.session.scalars(query))
 
 
+def shown_numbers(event: Event, round_: Round) -> dict[int, str]:
+    """Contestant id → the number judges know them by in this round (the final's drawn
+    number once drawn, `draw.shown_number`)."""
+    return {c.id: draw_service.shown_number(c, round_) for c in contestants_of(event, round_, None)}
+
+
 def find_sheet(ref: SheetRef) -> Sheet | None:
     return db.session.scalar(
         select(Sheet).where(
@@ -299,10 +305,7 @@ def _refuse_disputes(ref: SheetRef) -> None:
     differ by more than the marking scheme allows: the judges re-mark it first."""
     found = scheme_service.disputes(ref.round, [ref.component])
     if found:
-        numbers = {
-            c.id: draw_service.shown_number(c, ref.round)
-            for c in contestants_of(ref.event, ref.round, None)
-        }
+        numbers = shown_numbers(ref.event, ref.round)
         where = "、".join(
             f"{numbers.get(d.contestant_id, d.contestant_id)}·{d.item}" for d in found
         )

@@ -26,6 +26,7 @@ from sqlalchemy import (
 
 from competition import scoring
 from competition.contest.services import draw as draw_service
+from competition.contest.services import schemes as scheme_service
 from competition.contest.services.marks import lock_round
 from competition.core import audit
 from competition.core.errors import Conflict, Invalid
@@ -453,16 +454,12 @@ def publish_round(event: Event, round_: Round, actor: User) -> Round:
                 fields.setdefault("unresolved_ties", []).append(
                     "单位内同分未决：" + "、".join(results.contestants[cid].number for cid in group)
                 )
-    # Imported here, like the judging hook below: the schemes service builds on marks.
-    from competition.contest.services.schemes import disputes
-
-    found = disputes(round_)
+    found = scheme_service.disputes(round_)
     if found:
+        numbers = {cid: c.number for cid, c in results.contestants.items()}
         fields["disputes"] = [
-            f"评价分差超过允许范围：{results.contestants[d.contestant_id].number} · "
+            f"评价分差超过允许范围：{numbers.get(d.contestant_id, d.contestant_id)} · "
             f"{d.component} · {d.item}"
-            if d.contestant_id in results.contestants
-            else f"评价分差超过允许范围：{d.contestant_id} · {d.component} · {d.item}"
             for d in found
         ]
     if "disputes" in fields:

@@ -189,11 +189,6 @@ class _EventTasks:
         )
 
 
-def _numbers(event: Event, round_: Round) -> dict[int, str]:
-    """The contest numbers a judge sees in this round, by contestant id."""
-    return {c.id: c.number for c in judging_service.contestants_of(event, round_, None)}
-
-
 def _is_open(line: judging_service.SheetProgress) -> bool:
     """A sheet that can still change: its round unpublished and no chief judge's signature."""
     return not line.round.published and not line.counts.signed
@@ -266,7 +261,7 @@ def judging_index() -> str:
         if to_sign:
             for round_ in event.rounds:
                 found = scheme_service.disputes(round_) if not round_.published else []
-                numbers = _numbers(event, round_) if found else {}
+                numbers = judging_service.shown_numbers(event, round_) if found else {}
                 disputes += [(round_, numbers.get(d.contestant_id, ""), d) for d in found]
         unit = db.session.get(Unit, assignment.unit_id) if assignment.unit_id else None
         tasks.append(
