@@ -1,6 +1,23 @@
 """SQLAlchemy models, by feature. Importing this package registers every table on `db.metadata`."""
 
 from competition.models.audit import AuditEntry
+from competition.models.award_reviews import (
+    AwardRuling,
+    Objection,
+    StationCertificate,
+    StationReview,
+    StationSelection,
+)
+from competition.models.awards import (
+    AwardCriterion,
+    AwardLevel,
+    AwardProgramme,
+    AwardUnit,
+    EvidenceFile,
+    ProgrammeExpert,
+    Station,
+    StationEvidence,
+)
 from competition.models.contests import (
     Component,
     Contest,
@@ -14,7 +31,7 @@ from competition.models.contests import (
 from competition.models.documents import AwardRuleSet, Certificate
 from competition.models.jobs import Job
 from competition.models.judging import Appeal, SecondEntry, Sheet
-from competition.models.marks import Absence, Mark, ResultStamp, TieResolution
+from competition.models.marks import Absence, Mark, ResultChange, ResultStamp, TieResolution
 from competition.models.reviews import (
     Cohort,
     CohortExpert,
@@ -37,7 +54,12 @@ __all__ = [
     "ApiToken",
     "Appeal",
     "AuditEntry",
+    "AwardCriterion",
+    "AwardLevel",
+    "AwardProgramme",
     "AwardRuleSet",
+    "AwardRuling",
+    "AwardUnit",
     "Certificate",
     "Cohort",
     "CohortExpert",
@@ -45,6 +67,7 @@ __all__ = [
     "Contest",
     "Contestant",
     "Event",
+    "EvidenceFile",
     "Finalist",
     "FlagNote",
     "ItemMark",
@@ -52,7 +75,10 @@ __all__ = [
     "JudgeAssignment",
     "Mark",
     "MarkingScheme",
+    "Objection",
     "OrganisationAward",
+    "ProgrammeExpert",
+    "ResultChange",
     "ResultStamp",
     "Review",
     "ReviewSession",
@@ -62,6 +88,11 @@ __all__ = [
     "SchemeItem",
     "SecondEntry",
     "Sheet",
+    "Station",
+    "StationCertificate",
+    "StationEvidence",
+    "StationReview",
+    "StationSelection",
     "TieResolution",
     "Trainee",
     "Unit",

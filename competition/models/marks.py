@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from competition.extensions import db
@@ -102,3 +111,28 @@ class ResultStamp(db.Model):
 
     event_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     stamp: Mapped[int] = mapped_column(BigInteger)
+
+
+class ResultChange(db.Model):
+    """One (round, contestant, component) whose marks changed, and the result stamp the change
+    replaced (`previous`) by a new one (`stamp`).
+
+    Written only by the triggers of `marks` (migration 0015), in the transaction
+    of the change, with the event's stamp row locked: so `previous` is the stamp the change
+    really followed. A worker that kept a ranking computed after stamp A and finds the stamp
+    now B follows these rows from A to B; if it gets there, marks alone changed, and only the
+    pairs on the way need reading again (`services/live_ranking.py`). Any other change renews
+    the stamp without a row here, and the ranking is worked out afresh. No foreign keys: the
+    log outlives nothing and is never joined.
+    """
+
+    __tablename__ = "result_changes"
+    __table_args__ = (Index("ix_result_changes_event_id_id", "event_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int]
+    previous: Mapped[int | None] = mapped_column(BigInteger)
+    stamp: Mapped[int] = mapped_column(BigInteger)
+    round_id: Mapped[int]
+    contestant_id: Mapped[int]
+    component_id: Mapped[int]

@@ -18,6 +18,7 @@ from competition.scoring.finalists import (
     select_finalists,
     tie_at_cut,
 )
+from competition.scoring.live import LiveRanking
 from competition.scoring.marks import (
     Component,
     MarkSummary,
@@ -92,6 +93,7 @@ __all__ = [
     "InvalidItemScores",
     "InvalidRubric",
     "JudgeConsistency",
+    "LiveRanking",
     "MarkSummary",
     "MarkValueRule",
     "Problem",

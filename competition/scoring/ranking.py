@@ -31,9 +31,12 @@ __all__ = [
     "RESOLUTION",
     "Entry",
     "Incomplete",
+    "Keyed",
     "RankedEntry",
     "Ranking",
     "Resolution",
+    "Rules",
+    "incomplete_key",
     "number_sort_key",
     "rank_entries",
 ]
@@ -231,6 +234,124 @@ def _matching_resolution(
     return found
 
 
+#: A complete entry as the ranking works with it: (place key, provisional key, entry, rounded
+#: scores, total). The place key is what decides a place (total, then the tie-break chain); the
+#: provisional key (contest number, then id) only orders people the place key cannot tell
+#: apart, and is unique per person, so (place key, provisional key) orders everyone totally.
+Keyed = tuple[tuple[Decimal, ...], tuple[object, ...], Entry, Mapping[str, Decimal], Decimal]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """An event's ranking rules, checked once: what `rank_entries` and `LiveRanking` share.
+
+    Why a value of its own: the incremental ranking (`competition.scoring.live`) must key and
+    order entries exactly as `rank_entries` does; both go through `keyed`, `assemble` and
+    `incomplete_key` of one `Rules`, so there is one implementation of the rules, not two.
+    """
+
+    keys: tuple[str, ...]
+    weighted: tuple[Component, ...]
+    chain: tuple[Component, ...]
+    resolutions: tuple[Resolution, ...]
+
+    @classmethod
+    def of(
+        cls,
+        components: Sequence[Component],
+        tie_breaks: Sequence[str] = (),
+        resolutions: Sequence[Resolution] = (),
+    ) -> Rules:
+        chain = _check_components(components, tie_breaks)
+        return cls(
+            keys=tuple(c.key for c in components),
+            weighted=tuple(c for c in components if c.weight > 0),
+            chain=chain,
+            resolutions=tuple(resolutions),
+        )
+
+    def missing(self, entry: Entry) -> tuple[str, ...]:
+        """The component keys the entry has no score for, in component order."""
+        scores = entry.scores
+        return tuple([key for key in self.keys if key not in scores])
+
+    def keyed(self, entry: Entry) -> Keyed:
+        """A complete entry (no `missing` keys) keyed for ranking."""
+        scores = entry.scores
+        # In component order, whatever order the scores came in (a database's grouped query
+        # returns them in no set order): the results show them in one order every time.
+        rounded = {key: round_half_up(scores[key], 2) for key in self.keys}
+        if len(scores) > len(rounded):
+            rounded.update(
+                (key, round_half_up(value, 2))
+                for key, value in scores.items()
+                if key not in rounded
+            )
+        total = weighted_total(rounded, self.weighted)
+        place = (-total, *[_tie_key(c, rounded[c.key]) for c in self.chain])
+        provisional = (number_sort_key(entry.number), entry.contestant_id)
+        return place, provisional, entry, MappingProxyType(rounded), total
+
+    def assemble(
+        self,
+        complete: Sequence[Keyed],
+        above: RankedEntry | None = None,
+        first_rank: int = 1,
+    ) -> tuple[tuple[RankedEntry, ...], tuple[tuple[int, ...], ...]]:
+        """Places, tie notes and rulings for complete entries sorted by (place, provisional).
+
+        Only the groups of equal place keys matter here, and each group's members arrive in
+        provisional order, which an unresolved group keeps.  `above` and `first_rank` place a
+        run of whole groups below the entries already ranked (`above` the last of them), as
+        the incremental ranking does for the part of a ranking a change moved.
+        """
+        chain = self.chain
+        resolutions = self.resolutions
+        ranked: list[RankedEntry] = []
+        unresolved: list[tuple[int, ...]] = []
+        for _, members in groupby(complete, key=itemgetter(0)):
+            group = list(members)
+            resolved = False
+            if len(group) > 1:
+                ids = [item[2].contestant_id for item in group]
+                resolution = _matching_resolution(ids, resolutions)
+                if resolution is None:
+                    unresolved.append(tuple(sorted(ids)))
+                else:
+                    position = {cid: i for i, cid in enumerate(resolution.order)}
+                    group.sort(key=lambda item: position[item[2].contestant_id])
+                    resolved = True
+            for index, (_, _, entry, scores, total) in enumerate(group):
+                if index > 0:
+                    decided_by = RESOLUTION if resolved else None
+                else:
+                    decided_by = _separated_by(
+                        ranked[-1] if ranked else above, total, scores, chain
+                    )
+                ranked.append(
+                    RankedEntry._trusted(
+                        len(ranked) + first_rank,
+                        entry.contestant_id,
+                        entry.number,
+                        scores,
+                        total,
+                        decided_by,
+                    )
+                )
+        return tuple(ranked), tuple(unresolved)
+
+    def separated_by(
+        self, above: RankedEntry | None, total: Decimal, scores: Mapping[str, Decimal]
+    ) -> str | None:
+        """What put the first member of a group below `above` (see `_separated_by`)."""
+        return _separated_by(above, total, scores, self.chain)
+
+
+def incomplete_key(entry: Entry) -> tuple[object, ...]:
+    """The order of incomplete entries: contest number (natural order), then id."""
+    return number_sort_key(entry.number), entry.contestant_id
+
+
 def rank_entries(
     entries: Sequence[Entry],
     components: Sequence[Component],
@@ -256,65 +377,28 @@ def rank_entries(
     The result depends only on the *set* of entries, never on their input order: every sort
     ends on a key that is unique per contestant.
     """
-    chain = _check_components(components, tie_breaks)
-    keys = [c.key for c in components]
-    weighted = [c for c in components if c.weight > 0]
+    rules = Rules.of(components, tie_breaks, resolutions)
     seen: set[int] = set()
-    # (place key, provisional key, entry, rounded scores, total): the place key is what decides a
-    # place (total, then the tie-break chain); the provisional key (contest number, then id) only
-    # orders people the place key cannot tell apart, and is unique per person.
-    complete: list[
-        tuple[tuple[Decimal, ...], tuple[object, ...], Entry, Mapping[str, Decimal], Decimal]
-    ] = []
+    complete: list[Keyed] = []
     incomplete: list[tuple[Entry, tuple[str, ...]]] = []
     for entry in entries:
         contestant_id = entry.contestant_id
         if contestant_id in seen:
             raise ValueError(f"contestant {contestant_id} is entered twice")
         seen.add(contestant_id)
-        scores = entry.scores
-        missing = tuple([key for key in keys if key not in scores])
+        missing = rules.missing(entry)
         if missing:
             incomplete.append((entry, missing))
-            continue
-        rounded = {key: round_half_up(value, 2) for key, value in scores.items()}
-        total = weighted_total(rounded, weighted)
-        place = (-total, *[_tie_key(c, rounded[c.key]) for c in chain])
-        provisional = (number_sort_key(entry.number), contestant_id)
-        complete.append((place, provisional, entry, MappingProxyType(rounded), total))
+        else:
+            complete.append(rules.keyed(entry))
     complete.sort(key=itemgetter(1))
     complete.sort(key=itemgetter(0))  # stable: a tie keeps the provisional order
-
-    ranked: list[RankedEntry] = []
-    unresolved: list[tuple[int, ...]] = []
-    for _, members in groupby(complete, key=itemgetter(0)):
-        group = list(members)
-        resolved = False
-        if len(group) > 1:
-            ids = [item[2].contestant_id for item in group]
-            resolution = _matching_resolution(ids, resolutions)
-            if resolution is None:
-                unresolved.append(tuple(sorted(ids)))
-            else:
-                position = {cid: i for i, cid in enumerate(resolution.order)}
-                group.sort(key=lambda item: position[item[2].contestant_id])
-                resolved = True
-        for index, (_, _, entry, scores, total) in enumerate(group):
-            if index > 0:
-                decided_by = RESOLUTION if resolved else None
-            else:
-                decided_by = _separated_by(ranked[-1] if ranked else None, total, scores, chain)
-            ranked.append(
-                RankedEntry._trusted(
-                    len(ranked) + 1, entry.contestant_id, entry.number, scores, total, decided_by
-                )
-            )
-
-    incomplete.sort(key=lambda item: (number_sort_key(item[0].number), item[0].contestant_id))
+    ranked, unresolved = rules.assemble(complete)
+    incomplete.sort(key=lambda item: incomplete_key(item[0]))
     return Ranking(
-        ranked=tuple(ranked),
+        ranked=ranked,
         incomplete=tuple(Incomplete(e.contestant_id, missing) for e, missing in incomplete),
-        unresolved_ties=tuple(unresolved),
+        unresolved_ties=unresolved,
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.http import quote_etag
 
 from competition.contest import policy, schemas
+from competition.contest.api import results_json
 from competition.contest.api.requests import (
     contest_or_404,
     organiser_contest,
@@ -492,19 +493,7 @@ def _results_body(results: result_service.RoundResults, identities: bool) -> dic
         "unit_id": results.unit_id,
         "published": results.round.published,
         "published_at": published_at.isoformat() if published_at else None,
-        "ranking": [
-            {
-                "rank": entry.rank,
-                "contestant_id": entry.contestant_id,
-                "number": entry.number,
-                "name": contestants[entry.contestant_id].name if identities else None,
-                "unit": contestants[entry.contestant_id].unit.name if identities else None,
-                "scores": {key: str(score) for key, score in entry.scores.items()},
-                "total": str(entry.total),
-                "decided_by": entry.decided_by,
-            }
-            for entry in ranking.ranked
-        ],
+        "ranking": None,  # the rows: `results_json.response`, which encodes each once
         "incomplete": [
             {
                 "contestant_id": item.contestant_id,
@@ -542,7 +531,7 @@ def get_results(event_id: int, round_kind: str) -> Response:
         for d in scheme_service.disputes(asked.round)
         if asked.unit_id is None or d.contestant_id in results.contestants
     ]
-    return jsonify(body)
+    return results_json.response(body, results, asked.sees_identities)
 
 
 @bp.post("/events/<int:event_id>/rounds/<round_kind>/tie-resolutions")

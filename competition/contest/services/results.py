@@ -26,7 +26,9 @@ from sqlalchemy import (
 
 from competition import scoring
 from competition.contest.services import draw as draw_service
+from competition.contest.services import live_ranking
 from competition.contest.services import schemes as scheme_service
+from competition.contest.services.entrants import AbsentEntry, Entrant, UnitName
 from competition.contest.services.marks import lock_round
 from competition.core import audit
 from competition.core.errors import Conflict, Invalid
@@ -47,41 +49,6 @@ from competition.models import (
 )
 from competition.models.contests import FINAL, PRELIMINARY
 from competition.models.types import utcnow
-
-
-@dataclass(frozen=True, slots=True)
-class UnitName:
-    """A unit as a ranking shows it."""
-
-    id: int
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class Entrant:
-    """A contestant as a ranking shows them: who, which number, which unit.
-
-    Why not the `Contestant` row: a ranking of 10,000 people reads these four columns, and
-    building 10,000 full ORM objects (and their units) took longer than ranking them.
-    Read-only on purpose: results are for showing, never for changing a contestant.
-    """
-
-    id: int
-    number: str  # in the final, the drawn number once drawn
-    name: str
-    unit_id: int
-    unit: UnitName
-
-
-@dataclass(frozen=True, slots=True)
-class AbsentEntry:
-    """A contestant recorded as absent (缺考) or withdrawn (弃权) from the round: not ranked,
-    listed with the reason instead of a score."""
-
-    contestant_id: int
-    status: str
-    reason: str
-    entrant: Entrant
 
 
 @dataclass(frozen=True)
@@ -177,8 +144,11 @@ def _units() -> ColumnElement[int]:
     return func.coalesce(Mark.exact_units, hundredths * _PER_HUNDREDTH)
 
 
-def component_scores(round_: Round) -> dict[int, dict[str, Decimal]]:
-    """Each contestant's aggregated, rounded score per component.
+def component_scores(
+    round_: Round, contestant_ids: Iterable[int] | None = None
+) -> dict[int, dict[str, Decimal]]:
+    """Each contestant's aggregated, rounded score per component (of everyone, or of the
+    contestants given: the live ranking reads again only those whose marks changed).
 
     The database summarises each contestant's marks of a component (count, sum, lowest,
     highest, in whole 1/300ths of a point) in one grouped query, which is all the aggregation
@@ -192,11 +162,12 @@ def component_scores(round_: Round) -> dict[int, dict[str, Decimal]]:
             select(Component.id, Component.key).where(Component.event_id == round_.event_id)
         )
     }
-    marks = (
-        select(Mark.contestant_id, Mark.component_id, _units().label("units"))
-        .where(Mark.round_id == round_.id)
-        .subquery()
+    chosen = select(Mark.contestant_id, Mark.component_id, _units().label("units")).where(
+        Mark.round_id == round_.id
     )
+    if contestant_ids is not None:
+        chosen = chosen.where(Mark.contestant_id.in_(list(contestant_ids)))
+    marks = chosen.subquery()
     units = marks.c.units
     rows = db.session.execute(
         select(
@@ -258,6 +229,25 @@ def rank(
     )
 
 
+def _live(
+    event: Event,
+    contestants: Sequence[Entrant],
+    scores: dict[int, dict[str, Decimal]],
+    resolutions: Sequence[TieResolution],
+    unit_id: int | None,
+) -> scoring.LiveRanking:
+    """`rank`, kept so that later marks can move it on (`scoring.LiveRanking`): the same
+    entries, rules and rulings, and the same places (property-tested against `rank_entries`)."""
+    members = {c.id for c in contestants} if unit_id is not None else None
+    entries = [
+        scoring.Entry(contestant_id=c.id, number=c.number, scores=scores.get(c.id, {}))
+        for c in contestants
+    ]
+    return scoring.LiveRanking.build(
+        entries, scoring_components(event), tie_break_keys(event), _scoped(resolutions, members)
+    )
+
+
 T = TypeVar("T")
 
 
@@ -294,15 +284,19 @@ def result_stamp(event: Event) -> int | None:
     return db.session.scalar(select(ResultStamp.stamp).where(ResultStamp.event_id == event.id))
 
 
+def _cache(size: int) -> _RecentResults:
+    cache = current_app.extensions.get("results_cache")
+    if cache is None:
+        cache = current_app.extensions.setdefault("results_cache", _RecentResults(size))
+    return cache  # type: ignore[no-any-return]
+
+
 def _remembered(event: Event, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
     size = current_app.config.get("RESULTS_CACHE_ENTRIES", 0)
     stamp = result_stamp(event) if size else None
     if stamp is None:
         return compute()
-    cache = current_app.extensions.get("results_cache")
-    if cache is None:
-        cache = current_app.extensions.setdefault("results_cache", _RecentResults(size))
-    return cache.get_or_compute((event.id, stamp, *key), compute)
+    return _cache(size).get_or_compute((event.id, stamp, *key), compute)
 
 
 def round_results(event: Event, round_: Round, unit_id: int | None = None) -> RoundResults:
@@ -310,21 +304,49 @@ def round_results(event: Event, round_: Round, unit_id: int | None = None) -> Ro
 
     A ranking of 10,000 people takes a few hundred milliseconds to work out, and hundreds of
     people ask for the same one while results are awaited, so a worker keeps the few it
-    computed last, under the event's result stamp (see `_RecentResults`).
+    computed last, under the event's result stamp (see `_RecentResults`). After a change, a
+    ranking that only marks have changed since is moved on from the one kept rather than
+    worked out afresh (`live_ranking`).
     """
 
     # The rulings are ORM rows of this session, so they are read for every answer, not kept;
     # a ranking worked out afresh has just read them.
     read: list[tuple[TieResolution, ...]] = []
 
-    def compute() -> tuple[scoring.Ranking, Mapping[int, Entrant], tuple[AbsentEntry, ...]]:
+    def inputs() -> tuple[list[Entrant], list[Entrant], tuple[AbsentEntry, ...]]:
         contestants = entrants(event, round_, unit_id)
         present, absent = _split_absent(contestants, _absences(round_))
         read.append(_resolutions(round_))
+        return contestants, present, absent
+
+    def compute() -> tuple[scoring.Ranking, Mapping[int, Entrant], tuple[AbsentEntry, ...]]:
+        contestants, present, absent = inputs()
         ranking = rank(event, round_, present, component_scores(round_), read[0], unit_id)
         return ranking, MappingProxyType({c.id: c for c in contestants}), absent
 
-    ranking, contestants, absent = _remembered(event, ("round", round_.id, unit_id), compute)
+    def afresh(now: live_ranking.Head) -> live_ranking.LiveState:
+        contestants, present, absent = inputs()
+        live = _live(event, present, component_scores(round_), read[0], unit_id)
+        return live_ranking.LiveState(
+            head=now,
+            live=live,
+            contestants=MappingProxyType({c.id: c for c in contestants}),
+            absent=absent,
+        )
+
+    size = current_app.config.get("RESULTS_CACHE_ENTRIES", 0)
+    now = live_ranking.head(event.id) if size else None
+    if now is None:
+        ranking, contestants, absent = compute()
+    else:
+
+        def moved_on() -> tuple[scoring.Ranking, Mapping[int, Entrant], tuple[AbsentEntry, ...]]:
+            state = live_ranking.ranking_state(round_, unit_id, now, afresh, component_scores)
+            return state.ranking, state.contestants, state.absent
+
+        ranking, contestants, absent = _cache(size).get_or_compute(
+            (event.id, now.stamp, "round", round_.id, unit_id), moved_on
+        )
     return RoundResults(
         event=event,
         round=round_,
