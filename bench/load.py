@@ -7,8 +7,11 @@ endpoint inside the app (bench/app_row.py) and to the least a correct mark must 
 Flask app (bench/mark_floor.py).
 Prints, next to the targets: lost or duplicated marks (0), 5xx responses (0), p95 latency
 (≤ 50 ms) with the 50 judges entering marks at a given pace (a mark every 2 s, 1 s and 0.5 s
-each), and throughput as a share of the baseline's (≥ 70 %); for reference, the processor
-time each request took on each server, in its database and in this load generator.
+each); an open-loop run at a fixed offered rate, 300 marks/s for 60 s (p95 ≤ 50 ms counted
+from when each mark was due, no error, nothing lost); and throughput as a share of the least
+correct mark's (bench/mark_floor.py, ≥ 85 %, issue #22). For reference only: the share of
+the bare baseline's (the earlier, ill-posed target), and the processor time each request
+took on each server, in its database and in this load generator.
 """
 
 from __future__ import annotations
@@ -58,7 +61,13 @@ PACED_MARKS = 20
 #: Seconds between one judge's marks: 2 s is a quick judge typing marks off a paper sheet
 #: (25 marks/s from 50 judges), 0.5 s is faster than anyone types (100 marks/s offered).
 PACES = (2.0, 1.0, 0.5)
-TARGET_SHARE = 0.70
+#: The earlier target against the bare one-row insert, printed for reference only (#22).
+REFERENCE_SHARE = 0.70
+#: Marks' throughput as a share of the least correct mark's, in the same run (issue #22).
+TARGET_FLOOR_SHARE = 0.85
+#: The open-loop run: marks offered at this fixed rate for this long, whatever the answers.
+OPEN_RATE = int(os.environ.get("BENCH_OPEN_RATE", "300"))
+OPEN_SECONDS = float(os.environ.get("BENCH_OPEN_SECONDS", "60"))
 #: The closed-loop load goes to the app, the baseline and the references in this many turns.
 TURNS = 10
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
@@ -300,6 +309,107 @@ def load(
     return run
 
 
+@dataclass
+class OpenRun:
+    """An open-loop run: what was offered, what was answered, and the last value
+    acknowledged for each mark (judge's token, path)."""
+
+    run: Run = field(default_factory=Run)
+    offered: int = 0
+    acknowledged: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+
+
+def open_loop(
+    port: int, batches: list[list[tuple[str, str, bytes]]], rate: float, seconds: float
+) -> OpenRun:
+    """Marks offered at a fixed `rate` for `seconds`, as simulated judges at a venue: judge j
+    sends its i-th mark at t0 + (j / judges + i) × judges / rate, on its own keep-alive
+    connection, whether or not the server keeps up. Latency counts from when the mark was due,
+    not from when it was sent, so a server falling behind shows in the figure (no coordinated
+    omission); a judge whose previous mark is still unanswered sends late, and that wait counts.
+    Each judge goes round its 200 marks with new values, so a mark is replaced now and then."""
+    result = OpenRun()
+    judges = len(batches)
+    interval = judges / rate
+    per_judge = int(seconds * rate / judges)
+    result.offered = per_judge * judges
+    run, lock = result.run, result.run.lock
+    start = time.perf_counter() + 1.0
+
+    def client(judge: int, batch: list[tuple[str, str, bytes]]) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for i in range(per_judge):
+            path, token, _body = batch[i % len(batch)]
+            n, component = divmod(i % len(batch), len(COMPONENTS))
+            value = value_for(judge, n, component + 10 + 3 * (i // len(batch)))
+            body = json.dumps({"value": str(value)}).encode()
+            due = start + (judge / judges + i) * interval
+            wait = due - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            status = 0
+            for _attempt in range(3):
+                try:
+                    connection.request(
+                        "PUT",
+                        path,
+                        body=body,
+                        headers={
+                            "Authorization": f"Bearer {token}",
+                            "Content-Type": "application/json",
+                        },
+                    )
+                    response = connection.getresponse()
+                    response.read()
+                    status = response.status
+                    break
+                except (OSError, http.client.HTTPException):
+                    connection.close()
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    with lock:
+                        run.errors += 1
+            elapsed = time.perf_counter() - due
+            with lock:
+                run.statuses[status] += 1
+                if status:
+                    run.latencies.append(elapsed)
+                if status == 200:
+                    result.acknowledged[(token, path)] = value
+        connection.close()
+
+    threads = [
+        threading.Thread(target=client, args=(judge, batch)) for judge, batch in enumerate(batches)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run.seconds = time.perf_counter() - start
+    return result
+
+
+def stored_values(url: str, tokens: list[str]) -> dict[tuple[str, str], Decimal]:
+    """Every stored mark's value by (the judge's token, its path), to hold the open-loop run's
+    acknowledged values against."""
+    from competition.models import Component, User
+
+    app = make_app(url)
+    by_name = {f"judge{n:02d}": token for n, token in enumerate(tokens)}
+    found: dict[tuple[str, str], Decimal] = {}
+    with app.app_context():
+        rows = db.session.execute(
+            select(User.username, Component.event_id, Mark.contestant_id, Component.key, Mark.value)
+            .join(User, User.id == Mark.judge_id)
+            .join(Component, Component.id == Mark.component_id)
+        )
+        for username, event_id, contestant, key, value in rows:
+            if username in by_name:
+                path = f"/api/v1/events/{event_id}/rounds/preliminary/marks/{contestant}/{key}"
+                found[(by_name[username], path)] = value
+        db.engine.dispose()
+    return found
+
+
 def value_for(judge: int, contestant: int, component: int) -> Decimal:
     return Decimal((judge * 7 + contestant * 13 + component * 29) % 10000) / 100
 
@@ -389,11 +499,19 @@ def bench(
                 for judge, batch in enumerate(batches)
             ]
             paced[think] = load(port, paced_batches, think=think)
+        # Open loop: marks offered at a fixed rate whatever the answers (a venue's judges do
+        # not wait for each other), measured from when each was due.
+        offered = open_loop(port, batches, OPEN_RATE, OPEN_SECONDS)
     finally:
         for server in servers:
             stop(server)
 
     stored, distinct, _audited = count_marks(url)
+    tokens = [batch[0][1] for batch in batches]
+    now_stored = stored_values(url, tokens)
+    lost_open = sum(
+        1 for key, value in offered.acknowledged.items() if now_stored.get(key) != value
+    )
     floor_stored, floor_distinct, floor_audited = count_marks(floor_url)
     base_engine = engine_for(baseline_url)
     with base_engine.connect() as connection:
@@ -457,10 +575,33 @@ def bench(
         f"marks {real.cpu_line()}, bare baseline {base.cpu_line()}, baseline in the app "
         f"{inside.cpu_line()}, least mark {floor.cpu_line()}"
     )
-    verdict = "ok" if share >= TARGET_SHARE else "BELOW TARGET"
+    open_run = offered.run
+    answered = len(open_run.latencies)
+    not_ok = sum(n for status, n in open_run.statuses.items() if status != 200)
+    verdict = (
+        "ok"
+        if open_run.p95 <= TARGET_P95_MS and not not_ok and not open_run.errors and not lost_open
+        else "MISSED"
+    )
     print(
-        f"  throughput {real.throughput:.0f}/s vs baseline {base.throughput:.0f}/s "
-        f"(p95 {base.p95:.1f} ms) = {share:.1%}  (target ≥ {TARGET_SHARE:.0%}) {verdict}"
+        f"  open loop: {OPEN_RATE} marks/s offered for {OPEN_SECONDS:.0f} s from {JUDGES} judges "
+        f"({offered.offered} marks): answered {answered} in {open_run.seconds:.1f} s "
+        f"({answered / open_run.seconds:.0f}/s); p95 {open_run.p95:.1f} ms from when due "
+        f"(target ≤ {TARGET_P95_MS} ms), median {statistics.median(open_run.latencies) * 1000:.1f}"
+        f" ms, max {max(open_run.latencies) * 1000:.0f} ms; errors: {not_ok} not 200 "
+        f"{dict(open_run.statuses)}, {open_run.errors} reconnects (target 0); lost "
+        f"{lost_open} of {len(offered.acknowledged)} acknowledged (target 0) {verdict}"
+    )
+    floor_share = real.throughput / floor.throughput
+    verdict = "ok" if floor_share >= TARGET_FLOOR_SHARE else "BELOW TARGET"
+    print(
+        f"  throughput {real.throughput:.0f}/s vs the least correct mark {floor.throughput:.0f}/s "
+        f"(same run) = {floor_share:.1%}  (target ≥ {TARGET_FLOOR_SHARE:.0%}) {verdict}"
+    )
+    print(
+        f"  for reference only (the earlier target, ill-posed: #22): throughput "
+        f"{real.throughput:.0f}/s vs the bare baseline {base.throughput:.0f}/s "
+        f"(p95 {base.p95:.1f} ms) = {share:.1%}  (was ≥ {REFERENCE_SHARE:.0%})"
     )
 
 

@@ -99,7 +99,7 @@ def put_mark(
                 old_value=target.value,
                 new_value=value,
             )
-            values: dict[str, Any] = {"value": value, "at": entry["at"]}
+            values: dict[str, Any] = {"value": value, "exact_units": None, "at": entry["at"]}
             if target.mark_id is None:
                 version, write = 1, marks._INSERT[engine.dialect.name]
                 audited = marks._AUDITED_INSERT

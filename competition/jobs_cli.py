@@ -31,7 +31,11 @@ def worker(threads: int) -> None:
 
     Run one per machine, or several: they share the queue (JOB_QUEUE_URL) and the database."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    import competition.contest.jobs  # noqa: F401  (registers the contest's kinds)
+    # Each feature registers its kinds: the contest's documents, its large imports, and the
+    # craftsman class's review files.
+    import competition.contest.jobs
+    import competition.contest.jobs_imports
+    import competition.reviews.jobs  # noqa: F401
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"Worker: {threads} threads on {app.config.get('JOB_QUEUE_URL') or 'SQLite'}")
@@ -51,4 +55,5 @@ def list_jobs(limit: int) -> None:
             f"{job.id:>6}  {job.kind:<14} event {job.event_id or '-':<5} {job.status:<8} "
             f"{job.progress}/{job.total}  attempts {job.attempts}"
             + (f"  {job.error}" if job.error else "")
+            + ("  file expired" if job.expired_at else "")
         )

@@ -12,8 +12,13 @@ synchronous download's own implementation (`documents.downloads`), so the file i
 
 from __future__ import annotations
 
+import mmap
+import os
+import threading
+from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from competition.contest.documents import certificates as certificate_docs
@@ -27,6 +32,7 @@ from competition.extensions import db
 from competition.models import Event, Job, Round, User
 from competition.models.contests import FINAL
 
+ZIP = "application/zip"
 CERTIFICATES, RESULTS, SCORE_SHEETS = "certificates", "results", "score_sheets"
 KINDS = (CERTIFICATES, RESULTS, SCORE_SHEETS)
 
@@ -41,13 +47,19 @@ def recent_jobs(event: Event, limit: int = 5) -> list[Job]:
     )
 
 
-def start_certificates(event: Event, actor: User, base_url: str) -> Job:
-    """Queue the event's certificates batch; 409 now (not in the worker) when the final is
-    not published or ranks nobody, as the synchronous certificates.pdf answers."""
+def start_certificates(
+    event: Event, actor: User, base_url: str, layout: str = certificate_docs.SINGLE
+) -> Job:
+    """Queue the event's certificates batch, as one PDF or (`layout` per_unit) a ZIP of one
+    PDF per unit; 409 now (not in the worker) when the final is not published or ranks
+    nobody, as the synchronous certificates.pdf answers."""
+    if layout not in certificate_docs.LAYOUTS:
+        raise Invalid("未知的版式", {"layout": ["应为 single 或 per_unit"]})
     if certificate_service.certificate_count(event) == 0:  # 409 before publication
         raise Conflict("决赛没有可颁发证书的选手")
     db.session.rollback()  # nothing to keep: the worker issues
-    return jobs.create_job(CERTIFICATES, {"base_url": base_url}, actor, event_id=event.id)
+    params = {"base_url": base_url, "layout": layout}
+    return jobs.create_job(CERTIFICATES, params, actor, event_id=event.id)
 
 
 def start_document(
@@ -95,9 +107,14 @@ def score_sheets_job(job: Job, progress: jobs.Progress) -> jobs.JobResult:
 
 @jobs.handler(CERTIFICATES)
 def certificates_job(job: Job, progress: jobs.Progress) -> jobs.JobResult:
+    """The final's certificates, laid out by `PDF_PROCESSES` processes straight to a file
+    (`params["layout"]`: one PDF, or one per unit in a ZIP). The serials are issued and
+    committed before anything is laid out, so a rerun after a worker was killed prints the
+    same ones."""
     event = contest_service.get_event(job.event_id or 0)
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     params: dict[str, Any] = job.params or {}
+    layout = params.get("layout") or certificate_docs.SINGLE
     batch = certificate_service.certificates_to_print(event, actor)
     total = len(batch)
     db.session.commit()  # the serials survive a worker killed while laying out
@@ -108,9 +125,30 @@ def certificates_job(job: Job, progress: jobs.Progress) -> jobs.JobResult:
         done[0] += count
         progress(min(done[0], total), total)
 
-    body = certificate_docs.event_certificates_pdf(
-        contest_service.get_event(event.id), actor, params.get("base_url"), laid_out
-    )
+    folder = jobs.files_folder()
+    target = folder / f".job-{job.id}-{os.getpid()}-{threading.get_ident()}.render"
+    try:
+        name = certificate_docs.write_certificates(
+            event,
+            batch,
+            target,
+            layout,
+            params.get("base_url"),
+            int(current_app.config.get("PDF_PROCESSES", 1)),
+            laid_out,
+        )
+        body = _mapped(target)
+    finally:
+        target.unlink(missing_ok=True)  # the mapping keeps the bytes until it is dropped
     db.session.commit()
     progress(total, total)
-    return jobs.JobResult(body, f"certificates-event-{event.id}.pdf", PDF)
+    return jobs.JobResult(body, name, ZIP if name.endswith(".zip") else PDF)
+
+
+def _mapped(path: Path) -> bytes:
+    """The file's bytes as a read-only memory map, which `jobs.JobResult` takes where it
+    takes bytes: the file is copied to the job's result from the page cache, never read
+    whole into the worker's memory. (A `JobResult` naming a file to move into place would
+    spare the copy: a hook for core/jobs.py.)"""
+    with open(path, "rb") as source:
+        return mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ)  # type: ignore[return-value]

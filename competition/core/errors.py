@@ -26,6 +26,7 @@ HTTP_CODES: dict[int, tuple[str, str]] = {
     404: ("not_found", N_("未找到")),
     405: ("method_not_allowed", N_("不支持此请求方法")),
     409: ("conflict", N_("当前状态不允许此操作")),
+    410: ("gone", N_("文件已过保留期限，已删除")),
     413: ("too_large", N_("请求内容过大")),
     415: ("unsupported_media_type", N_("请求内容类型不受支持")),
     422: ("invalid", N_("提交的数据有误")),
@@ -69,6 +70,12 @@ class NotFound(AppError):
 
 class Conflict(AppError):
     status = 409
+
+
+class Gone(AppError):
+    """What was here was deliberately removed (a job's file past its keeping days)."""
+
+    status = 410
 
 
 class Invalid(AppError):

@@ -12,7 +12,13 @@ queue's own key-value store, which every worker shares) every few seconds, and e
 sweeps (`recover_stalled`) for running jobs whose heartbeat is older than `JOB_STALE_SECONDS`,
 puts them back to queued and enqueues them again. Handlers are therefore written to run twice
 safely: the certificates handler commits the serials it issues before it lays the PDF out, and
-a second run reuses them (`certificates_to_print` issues only what is not issued yet).
+a second run reuses them (`certificates_to_print` issues only what is not issued yet). A
+`transactional` handler (a large import) commits nothing itself: its work is committed with
+the job's status, so a killed worker leaves nothing half-stored.
+
+A finished job's file is kept `JOB_RESULT_DAYS` days in the files' folder (`JOB_FILES_DIR`,
+which every web server and worker shares), then deleted by the workers' sweep
+(`expire_results`); the row stays, marked expired.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +51,8 @@ HEARTBEAT_SECONDS = 2.0
 MAX_ATTEMPTS = 3
 #: Progress is written at most this often (each write is a commit), and at the end.
 PROGRESS_EVERY = 0.5
+#: How often a worker's sweeper looks for files past their keeping days, in seconds.
+EXPIRY_EVERY = 600.0
 
 
 @dataclass(frozen=True)
@@ -56,16 +65,25 @@ class JobResult:
 
 
 Progress = Callable[[int, int], None]
-Handler = Callable[[Job, Progress], JobResult]
+#: A handler makes a file, or (an import) stores rows and makes none.
+Handler = Callable[[Job, Progress], JobResult | None]
 HANDLERS: dict[str, Handler] = {}
+#: Kinds whose handler writes in one transaction, committed with the job's status: all or
+#: nothing. Their progress cannot be committed to the job's row meanwhile (a commit would
+#: commit the half-done work, and on SQLite another connection cannot write while the
+#: transaction holds the database), so it goes to the queue's key-value store instead.
+TRANSACTIONAL: set[str] = set()
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
+def handler(kind: str, transactional: bool = False) -> Callable[[Handler], Handler]:
     """Register the function that does a job of `kind`. It must be safe to run again after
-    a worker died mid-way (see the module's docstring), and may commit what must survive."""
+    a worker died mid-way (see the module's docstring), and may commit what must survive;
+    a `transactional` one must not commit: what it flushed is committed with its status."""
 
     def register(function: Handler) -> Handler:
         HANDLERS[kind] = function
+        if transactional:
+            TRANSACTIONAL.add(kind)
         return function
 
     return register
@@ -88,6 +106,28 @@ def files_folder(app: Flask | None = None) -> Path:
     folder = Path(given) if given else _base_folder(app) / "jobs"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def result_file(job: Job) -> Path | None:
+    """Where the job's file is on this machine: its name is kept relative to the files'
+    folder, so web servers and workers that mount the shared folder at different places
+    all find it (an absolute path, as first versions kept, is taken as it is)."""
+    if not job.result_path:
+        return None
+    path = Path(job.result_path)
+    return path if path.is_absolute() else files_folder() / path
+
+
+def result_days(app: Flask | None = None) -> int:
+    """How many days a finished job's file is kept (`JOB_RESULT_DAYS`)."""
+    return int((app or current_app).config.get("JOB_RESULT_DAYS", 7))
+
+
+def expires_at(job: Job) -> datetime | None:
+    """When the retention sweep will delete the job's file (None before it is done)."""
+    if job.finished_at is None or job.status != DONE:
+        return None
+    return job.finished_at + timedelta(days=result_days())
 
 
 def _make_queue(app: Flask) -> Huey:
@@ -150,6 +190,24 @@ def _alive_key(job_id: int) -> str:
     return f"job-alive:{job_id}"
 
 
+def _progress_key(job_id: int) -> str:
+    return f"job-progress:{job_id}"
+
+
+def progress_of(job: Job) -> tuple[int, int]:
+    """How far the job is, as pages and the API show it: the row's count, or for a running
+    transactional job (an import) what its worker last put in the queue's store."""
+    if job.status == RUNNING and job.kind in TRANSACTIONAL:
+        try:
+            live = queue().get(_progress_key(job.id), peek=True)
+        except Exception:  # the store unreachable: the row's count, however old
+            log.exception("reading the progress of job %s", job.id)
+            live = None
+        if live:
+            return int(live[0]), int(live[1])
+    return job.progress, job.total
+
+
 def _claim(job_id: int) -> bool:
     """queued → running, once: a message delivered twice (a sweep and a slow worker) runs the
     job once."""
@@ -193,6 +251,25 @@ def _progress_writer(job_id: int) -> Progress:
     return write
 
 
+def _live_progress_writer(huey: Huey, job_id: int, counts: list[int]) -> Progress:
+    """A transactional job's progress: to the queue's store (see TRANSACTIONAL), and kept in
+    `counts` for the row once the job is done."""
+    last = [0.0]
+
+    def write(done: int, total: int) -> None:
+        counts[:] = [done, total]
+        now = time.monotonic()
+        if done < total and now - last[0] < PROGRESS_EVERY:
+            return
+        last[0] = now
+        try:
+            huey.put(_progress_key(job_id), (done, total))
+        except Exception:  # progress is for people; the import goes on
+            log.exception("progress of job %s", job_id)
+
+    return write
+
+
 def _store(job_id: int, result: JobResult) -> Path:
     """Write the file whole or not at all: a temporary file renamed into place."""
     folder = files_folder()
@@ -215,6 +292,7 @@ def run_job(app: Flask, job_id: int) -> None:
         try:
             if not _claim(job_id):
                 return
+            log.info("job %s taken by worker %s", job_id, os.getpid())
             heartbeat = _Heartbeat(queue(app), job_id)
             heartbeat.start()
             try:
@@ -223,6 +301,7 @@ def run_job(app: Flask, job_id: int) -> None:
                 heartbeat.done.set()
                 heartbeat.join(timeout=10)
                 queue(app).delete(_alive_key(job_id))
+                queue(app).delete(_progress_key(job_id))
         finally:
             db.session.remove()
 
@@ -230,9 +309,16 @@ def run_job(app: Flask, job_id: int) -> None:
 def _run_claimed(job_id: int) -> None:
     job = db.session.get(Job, job_id)
     assert job is not None
+    counts: list[int] = []
+    transactional = job.kind in TRANSACTIONAL
+    progress = (
+        _live_progress_writer(queue(), job_id, counts)
+        if transactional
+        else _progress_writer(job_id)
+    )
     try:
-        result = HANDLERS[job.kind](job, _progress_writer(job_id))
-        path = _store(job_id, result)
+        result = HANDLERS[job.kind](job, progress)
+        path = _store(job_id, result) if result is not None else None
     except Exception as error:
         db.session.rollback()
         message = error.message if isinstance(error, AppError) else f"{type(error).__name__}"
@@ -245,19 +331,50 @@ def _run_claimed(job_id: int) -> None:
         )
         db.session.commit()
         return
+    file: dict[str, Any] = (
+        {"result_path": path.name, "result_name": result.name, "result_type": result.content_type}
+        if path is not None and result is not None
+        else {}
+    )
+    if counts:
+        file.update(progress=counts[0], total=counts[1])
+    # A transactional job's work is committed here, with its status: all or nothing.
     db.session.execute(
         update(Job)
         .where(Job.id == job_id)
-        .values(
-            status=DONE,
-            result_path=str(path),
-            result_name=result.name,
-            result_type=result.content_type,
-            finished_at=utcnow(),
-            error=None,
-        )
+        .values(status=DONE, finished_at=utcnow(), error=None, **file)
     )
     db.session.commit()
+
+
+# ---------------------------------------------------------------- files past their days
+def expire_results(app: Flask, now: datetime | None = None) -> list[int]:
+    """Delete the files of jobs done more than `JOB_RESULT_DAYS` ago and mark those jobs
+    expired (the rows stay: their pages say so and offer to make the file again). Run by
+    every worker's sweeper; two sweeping at once delete each file once. Returns the ids."""
+    cutoff = (now or utcnow()) - timedelta(days=result_days(app))
+    expired: list[int] = []
+    due = select(Job).where(
+        Job.status == DONE,
+        Job.expired_at.is_(None),
+        Job.result_path.is_not(None),  # an import keeps no file
+        Job.finished_at < cutoff,
+    )
+    for job in db.session.scalars(due).all():
+        path = result_file(job)
+        changed = db.session.execute(
+            update(Job)
+            .where(Job.id == job.id, Job.expired_at.is_(None))
+            .values(expired_at=utcnow())
+        )
+        db.session.commit()  # marked first: nobody is offered a file about to go
+        if changed.rowcount != 1:  # type: ignore[attr-defined]
+            continue
+        if path is not None:
+            path.unlink(missing_ok=True)
+        expired.append(job.id)
+        log.info("job %s: its file is past %s days; deleted", job.id, result_days(app))
+    return expired
 
 
 # ---------------------------------------------------------------- workers that died
@@ -296,12 +413,16 @@ def recover_stalled(app: Flask) -> list[int]:
 
 def _sweep_forever(app: Flask, stop: threading.Event) -> None:
     interval = max(0.5, float(app.config.get("JOB_STALE_SECONDS", 60)) / 4)
+    next_expiry = [0.0]
     while not stop.wait(interval):
         with app.app_context():
             try:
                 recover_stalled(app)
+                if time.monotonic() >= next_expiry[0]:
+                    next_expiry[0] = time.monotonic() + EXPIRY_EVERY
+                    expire_results(app)
             except Exception:
-                log.exception("sweeping stalled jobs")
+                log.exception("sweeping stalled jobs and expired files")
             finally:
                 db.session.remove()
 

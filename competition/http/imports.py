@@ -78,6 +78,7 @@ class ImportPage(Generic[P, R]):
       storing (after the organiser changed a choice the preview was made with).
     - `context(owner)`: more for both pages' templates, from what the URL names beside the
       owner (the component a scheme is imported for).
+    - `job`: for a file too big to store in one request, a job that stores it (see above).
     """
 
     endpoint: str
@@ -92,6 +93,9 @@ class ImportPage(Generic[P, R]):
     form_refusals: bool = False
     recheck: bool = False
     context: Callable[[Any], dict[str, Any]] | None = None
+    #: `job(owner, checked, organiser, data, filename)`: a big import handed to a worker
+    #: (a Job, then shown on its page), or None to store it here and now.
+    job: Callable[[Any, P, User, bytes, str], Any] | None = None
 
     def __post_init__(self) -> None:
         _PAGES[self.endpoint] = self
@@ -126,6 +130,12 @@ class ImportPage(Generic[P, R]):
             checked = self.preview(owner, data, filename)
             if (self.recheck and request.form.get("recheck") == "yes") or not checked.can_store:
                 return self.preview_page(owner, checked, token, filename)
+            started = (
+                self.job(owner, checked, current_organiser(), data, filename) if self.job else None
+            )
+            if started is not None:  # checked here, stored by the worker, all or nothing
+                self.stash.drop(token)
+                return redirect(url_for("web.console_job", job_id=started.id))
             stored = self.store(owner, checked, current_organiser(), filename)
             db.session.commit()
         except AppError as error:

@@ -41,3 +41,6 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the retention sweep deleted the job's file (`JOB_RESULT_DAYS` after it was made):
+    #: the row stays, done, so its page can say so and offer to make the file again.
+    expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

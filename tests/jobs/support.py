@@ -37,11 +37,13 @@ class Queue:
             "JOB_STALE_SECONDS": self.stale_seconds,
         }
 
-    def app(self, database_url: str) -> Flask:
-        return make_app(database_url, **self.settings())
+    def app(self, database_url: str, **overrides: Any) -> Flask:
+        return make_app(database_url, **self.settings(), **overrides)
 
 
-def start_worker(database_url: str, queue: Queue, threads: int = 2) -> subprocess.Popen[bytes]:
+def start_worker(
+    database_url: str, queue: Queue, threads: int = 2, log_path: Path | None = None
+) -> subprocess.Popen[bytes]:
     env = dict(
         os.environ,
         DATABASE_URL=database_url,
@@ -51,7 +53,8 @@ def start_worker(database_url: str, queue: Queue, threads: int = 2) -> subproces
         JOB_STALE_SECONDS=str(queue.stale_seconds),
     )
     # The worker's log, beside the queue, for reading when a test fails.
-    with open(queue.files.parent / f"worker-{time.monotonic_ns()}.log", "wb") as log:
+    log_path = log_path or queue.files.parent / f"worker-{time.monotonic_ns()}.log"
+    with open(log_path, "wb") as log:
         return subprocess.Popen(
             [FLASK, "--app", "wsgi", "jobs", "worker", "--threads", str(threads)],
             cwd=ROOT,

@@ -4,32 +4,20 @@ this is for batches too big to wait for in one request."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 from flask import url_for
 from flask.wrappers import Response
-from marshmallow import fields, validate
+from marshmallow import validate
 
 from competition.contest import jobs as contest_jobs
 from competition.contest.api.requests import organiser_event
 from competition.contest.documents.certificates import public_base_url
-from competition.core import roles
-from competition.core.downloads import PDF, Download
-from competition.core.errors import Conflict, NotFound
-from competition.extensions import db
-from competition.http.api import require_user, respond
+from competition.http.api import respond
 from competition.http.blueprints import api as bp
 from competition.http.fields import BaseSchema, String
+from competition.http.jobs import JobOut, job_body, job_file, organiser_job
 from competition.http.loading import load
 from competition.http.openapi import operation
-from competition.http.responses import download_response
-from competition.models import Job
 from competition.models.contests import FINAL, ROUND_KINDS
-from competition.models.jobs import DONE, JOB_STATUSES
-
-NOT_DONE = "任务尚未完成，文件还不能下载"
-NO_JOB = "没有这个任务"
 
 
 class JobIn(BaseSchema):
@@ -50,62 +38,16 @@ class JobIn(BaseSchema):
         allow_none=True,
         metadata={"description": "score_sheets: one component's sheets (default: every one)"},
     )
-
-
-class JobOut(BaseSchema):
-    id = fields.Integer()
-    kind = fields.String()
-    event_id = fields.Integer(allow_none=True)
-    status = fields.String(metadata={"enum": list(JOB_STATUSES)})
-    progress = fields.Integer()
-    total = fields.Integer()
-    attempts = fields.Integer()
-    error = fields.String(allow_none=True)
-    result_url = fields.String(allow_none=True)
-    result_name = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    started_at = fields.DateTime(allow_none=True)
-    finished_at = fields.DateTime(allow_none=True)
-
-
-def job_body(job: Job) -> dict[str, Any]:
-    """What the API and the job page's poll read of a job: its file's address once done."""
-    done = job.status == DONE
-    return {
-        "id": job.id,
-        "kind": job.kind,
-        "event_id": job.event_id,
-        "status": job.status,
-        "progress": job.progress,
-        "total": job.total,
-        "attempts": job.attempts,
-        "error": job.error,
-        "result_url": url_for("api.job_result", job_id=job.id) if done else None,
-        "result_name": job.result_name if done else None,
-        "created_at": job.created_at,
-        "started_at": job.started_at,
-        "finished_at": job.finished_at,
-    }
-
-
-def organiser_job(job_id: int) -> Job:
-    """The job, for an organiser (401 without a token); 404 for anyone else, who may not
-    know what jobs there are."""
-    user = require_user()
-    job = db.session.get(Job, job_id)
-    if job is None or not roles.is_organiser(user):
-        raise NotFound(NO_JOB)
-    return job
-
-
-def job_file(job: Job) -> Response:
-    """The finished job's file (409 while it is not done), as the synchronous downloads give
-    theirs (`download_response`: a PDF inline, never kept by a shared cache)."""
-    if job.status != DONE or not job.result_path or not Path(job.result_path).is_file():
-        raise Conflict(NOT_DONE)
-    body = Path(job.result_path).read_bytes()
-    name = job.result_name or Path(job.result_path).name
-    return download_response(Download(body, name, job.result_type or PDF, private=True))
+    layout = String(
+        load_default="single",
+        validate=validate.OneOf(("single", "per_unit"), error="应为 single 或 per_unit"),
+        metadata={
+            "enum": ["single", "per_unit"],
+            "description": "certificates: `single` (default) one PDF of the whole batch in "
+            "rank order; `per_unit` a ZIP of one PDF per unit (named after the unit, that "
+            "unit's certificates in rank order)",
+        },
+    )
 
 
 @bp.post("/events/<int:event_id>/jobs")
@@ -125,13 +67,14 @@ def job_file(job: Job) -> Response:
     "Answers 202 with the queued job; poll `GET /jobs/{id}` until `status` is done, then "
     "fetch `result_url`. 409 before the final is published or when it ranks nobody, as "
     "certificates.pdf does. A job whose worker dies is taken up again by another and prints "
-    "the same serials.",
+    "the same serials. Certificates are laid out by `PDF_PROCESSES` processes (one per "
+    "core by default) and written to disk; `layout` chooses one PDF or a ZIP per unit.",
 )
 def start_job(event_id: int) -> Response:
     user, event = organiser_event(event_id)
     asked = load(JobIn())
     if asked["kind"] == contest_jobs.CERTIFICATES:
-        job = contest_jobs.start_certificates(event, user, public_base_url())
+        job = contest_jobs.start_certificates(event, user, public_base_url(), asked["layout"])
     else:
         job = contest_jobs.start_document(
             asked["kind"], event, user, asked["round"], asked["component"]
@@ -149,8 +92,9 @@ def start_job(event_id: int) -> Response:
     response=JobOut,
     errors=(401, 404),
     description="status is queued, running, done or failed (then `error` says why); "
-    "progress of total counts the pieces done (certificates laid out). `result_url` is set "
-    "once done. 404 for anyone but an organiser.",
+    "progress of total counts the pieces done (certificates laid out, rows imported). "
+    "`result_url` is set once done, until the file expires (`expires_at`, then `expired_at`). "
+    "Any kind of job: the events' and the cohorts' alike. 404 for anyone but an organiser.",
 )
 def get_job(job_id: int) -> Response:
     return respond(JobOut(), job_body(organiser_job(job_id)))
@@ -162,9 +106,11 @@ def get_job(job_id: int) -> Response:
     tag="jobs",
     auth="required",
     response={"type": "string", "format": "binary"},
-    errors=(401, 404, 409),
+    errors=(401, 404, 409, 410),
     description="The finished job's file (a PDF for certificates). 409 while the job is not "
-    "done; 404 for anyone but an organiser.",
+    "done; 410 once the file is past its keeping days (`JOB_RESULT_DAYS`, 7 by default: the "
+    "job stays, with `expired_at`; start it again for a new file); 404 for anyone but an "
+    "organiser.",
     content_type="application/pdf",
 )
 def job_result(job_id: int) -> Response:

@@ -18,6 +18,7 @@ stores them (`competition.core.normalise`) before anything is compared.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
@@ -219,11 +220,17 @@ class _Draft(Draft):
         )
 
 
-def store(event: Event, checked: ImportPreview, actor: User) -> list[Contestant]:
+def store(
+    event: Event,
+    checked: ImportPreview,
+    actor: User,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Contestant]:
     """Register every row of a preview without a bad row, in one go (the caller commits).
 
     Rows with their own contest number go first, so numbers given automatically to the others
-    continue after the highest one in the file instead of colliding with it.
+    continue after the highest one in the file instead of colliding with it. `progress(done,
+    total)` is told after each row (a large import run as a job shows it).
     """
     if not checked.can_store:
         raise tables.rows_refusal(checked.bad_rows)
@@ -232,16 +239,19 @@ def store(event: Event, checked: ImportPreview, actor: User) -> list[Contestant]
         for name in checked.missing_units:
             units[name] = contest_service.create_unit(event.contest, name)
     ordered = sorted(checked.rows, key=lambda r: r.number is None)
-    contestants = [
-        contest_service.register_contestant(
-            event,
-            name=row.name,
-            unit_id=units[row.unit].id,
-            id_number=row.id_number,
-            number=row.number,
+    contestants = []
+    for row in ordered:
+        contestants.append(
+            contest_service.register_contestant(
+                event,
+                name=row.name,
+                unit_id=units[row.unit].id,
+                id_number=row.id_number,
+                number=row.number,
+            )
         )
-        for row in ordered
-    ]
+        if progress is not None:
+            progress(len(contestants), len(ordered))
     audit.record(
         "contestants.import",
         actor,

@@ -20,6 +20,7 @@ reported and not imported.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -360,19 +361,28 @@ def absence_reason(component_name: str, status: str) -> str:
     return f"{component_name}{absence_service.status_text(status)}（成绩单导入）"
 
 
-def store(event: Event, checked: MarksPreview, actor: User, filename: str = "") -> MarksStored:
+def store(
+    event: Event,
+    checked: MarksPreview,
+    actor: User,
+    filename: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> MarksStored:
     """Write every mark and absence of a preview without a bad row (the caller commits).
 
     Each mark goes through `marks.set_mark` (its rules and its audit entry, the organiser
     named as the actor), each absence through `absences.record_absence`; any refusal stops
-    the whole import, and the caller rolls it back."""
+    the whole import, and the caller rolls it back. `progress(done, total)` is told after
+    each row (a large import run as a job shows it)."""
     if not checked.can_store:
         raise tables.rows_refusal(checked.bad_rows)
     round_ = contest_service.get_round(event, checked.round_kind)
     judge = db.session.get(User, checked.judge_id)
     assert judge is not None
     reason = f"成绩单导入（{filename}）" if filename else "成绩单导入"
-    for row in checked.rows:
+    for done, row in enumerate(checked.rows, start=1):
+        if progress is not None:
+            progress(done - 1, len(checked.rows))
         if row.contestant_id is None or row.blank:
             continue
         contestant = contest_service.get_contestant(event, row.contestant_id)
@@ -400,6 +410,8 @@ def store(event: Event, checked: MarksPreview, actor: User, filename: str = "") 
                 actor=actor,
                 details={"import": "marks"},
             )
+    if progress is not None:
+        progress(len(checked.rows), len(checked.rows))
     stored = MarksStored(len(checked.marks), len(checked.absences), len(checked.blanks))
     audit.record(
         "marks.import",

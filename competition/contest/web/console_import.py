@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from competition.contest import jobs_imports
 from competition.contest.services import imports as import_service
 from competition.contest.web.console_common import event_or_404
 from competition.core import roles
@@ -83,6 +84,7 @@ PAGE = ImportPage(
     done=_done,
     # checked again with the units to create: the organiser sees the preview, nothing stored
     recheck=True,
+    job=jobs_imports.start_contestants,  # a list of thousands: stored by a worker
 )
 
 

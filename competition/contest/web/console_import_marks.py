@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField
 
+from competition.contest import jobs_imports
 from competition.contest.services import imports_marks as marks_import
 from competition.contest.web.console_common import event_or_404
 from competition.contest.web.console_import import xlsx_download
@@ -110,6 +111,7 @@ PAGE = ImportPage(
     done=_done,
     preview_context=_judge_of,
     form_refusals=True,
+    job=jobs_imports.start_marks,  # a sheet of thousands: stored by a worker
 )
 
 

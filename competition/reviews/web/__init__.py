@@ -1,4 +1,4 @@
 """The reviews' pages: organisers' (cohorts), experts' and trainees' (reviews), and the
 trainee's file as PDF."""
 
-from competition.reviews.web import cohorts, documents, reviews  # noqa: F401
+from competition.reviews.web import cohorts, documents, jobs, reviews  # noqa: F401

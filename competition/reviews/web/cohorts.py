@@ -60,6 +60,7 @@ from competition.http.responses import download_response
 from competition.http.upload_stash import UploadStash
 from competition.models import Cohort, CohortExpert, Role, Trainee, User
 from competition.reviews import downloads, excel, policy, schemas
+from competition.reviews import jobs as review_jobs
 from competition.reviews import services as service
 from competition.reviews.web.common import fix_marked, person_name, signed_line
 from competition.scoring.review import MAX_RUBRIC_ITEMS
@@ -141,6 +142,7 @@ def console_cohort(cohort_id: int) -> ResponseReturnValue:
         panel_size=len(seats),
         lead=next((s for s in seats if s.is_lead), None),
         rubric=cohort.rubric_items,
+        jobs=review_jobs.recent_jobs(cohort),
     )
 
 
