@@ -6,7 +6,10 @@ finalists, both rounds published), then measures, each figure next to its target
 - one certificate, as a contestant downloads it: the median of several warm runs, and the
   first download in a fresh process (loading WeasyPrint, fontconfig and the font's cmap);
 - 500 certificates in one PDF, each run in a fresh process whose peak memory is read back;
-- the result notice of the 1,000-contestant round.
+- the result notice of the 1,000-contestant round;
+- the yardstick of issue #22, measured in the same run: 500 plain WeasyPrint pages
+  (`baseline`), and the 500 certificates as the certificates job lays them out with 2
+  processes (`competition.pdf.parallel`), each as a ratio to it.
 
 Times are wall-clock, judged against the targets; the CPU time of the big documents and the
 load average are printed too, since other work on a 2-core machine slows every figure.  The
@@ -209,6 +212,56 @@ def batch(database: Path, event_id: int) -> dict[str, float]:
     return {"time": elapsed, "cpu": cpu, "memory": peak, "bytes": len(pdf)}
 
 
+def baseline() -> dict[str, float]:
+    """Plain WeasyPrint, the yardstick of issue #22: 500 A4-landscape certificate pages (a
+    heading, a name, one sentence, a serial) in the same CJK font, one `write_pdf`."""
+    from weasyprint import HTML
+
+    pages = "".join(
+        f'<section><h1>荣誉证书</h1><p class="name">{SURNAMES[i % len(SURNAMES)]}{GIVEN[i % 7]}</p>'
+        "<p>在北京经济技术开发区第五届职工职业技能竞赛数控铣工（职工组）决赛中荣获一等奖。"
+        f'特发此证，以资鼓励。</p><p class="serial">证书编号：BJ2026-{i:05d}</p></section>'
+        for i in range(UNITS * FINALISTS_PER_UNIT)
+    )
+    html = (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>'
+        "@page { size: A4 landscape; margin: 20mm } "
+        'body { font-family: "Noto Serif CJK SC", serif } '
+        "section { page-break-after: always } section:last-child { page-break-after: auto } "
+        "h1 { text-align: center; font-size: 48pt } .name { font-size: 26pt }"
+        "</style></head><body>" + pages + "</body></html>"
+    )
+    started, cpu = time.perf_counter(), time.process_time()
+    pdf = HTML(string=html).write_pdf()
+    return {
+        "time": time.perf_counter() - started,
+        "cpu": time.process_time() - cpu,
+        "bytes": len(pdf),
+    }
+
+
+def parallel_batch(database: Path, event_id: int, processes: int) -> dict[str, float]:
+    """The 500 certificates as the certificates job lays them out: `processes` worker
+    processes (started here, as a job starts them), parts joined into one file on disk."""
+    from competition.contest.documents.certificates import write_certificates
+    from competition.contest.services.certificates import certificates_to_print
+    from competition.extensions import db
+    from competition.models import Event
+
+    app = _app(database)
+    with app.app_context(), tempfile.TemporaryDirectory() as folder:
+        event = db.session.get(Event, event_id)
+        batch = certificates_to_print(event, None)
+        db.session.commit()
+        target = Path(folder) / "batch.pdf"
+        started = time.perf_counter()
+        write_certificates(event, batch, target, "single", BASE_URL, processes)
+        elapsed = time.perf_counter() - started
+        size = target.stat().st_size
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"time": elapsed, "memory": own, "bytes": size}
+
+
 def notice(database: Path, event_id: int, runs: int) -> dict[str, float]:
     """The preliminary's notice (1,000 ranked): one warm-up, then the median of `runs`."""
     from competition.contest.documents.notices import results_pdf
@@ -278,6 +331,10 @@ def main() -> None:
         one = _child("single", str(database), str(ids["contestant_id"]), str(runs))
         many = [_child("batch", str(database), str(ids["event_id"])) for _ in range(batches)]
         listed = _child("notice", str(database), str(ids["event_id"]), str(runs))
+        plain = [_child("baseline") for _ in range(batches)]
+        spread = [
+            _child("parallel", str(database), str(ids["event_id"]), "2") for _ in range(batches)
+        ]
 
     batch_time = statistics.median(m["time"] for m in many)
     batch_cpu = statistics.median(m["cpu"] for m in many)
@@ -297,6 +354,26 @@ def main() -> None:
             listed["cpu"],
         )
     )
+    plain_time = statistics.median(m["time"] for m in plain)
+    spread_time = statistics.median(m["time"] for m in spread)
+    print(
+        f"  plain WeasyPrint baseline, 500 pages (median of {batches}): {plain_time:.2f} s "
+        f"(CPU {statistics.median(m['cpu'] for m in plain):.2f} s)"
+    )
+    print(_line("500 certificates, one process ÷ baseline", batch_time / plain_time, 1.2, "×"))
+    print(
+        _line(
+            "500 certificates, 2 processes (job's path) ÷ baseline",
+            spread_time / plain_time,
+            0.6,
+            "×",
+        )
+    )
+    print(
+        f"  2 processes: {spread_time:.2f} s, peak memory of the calling process "
+        f"{max(m['memory'] for m in spread):.0f} MB (bench/big_batch.py sums the workers'), "
+        f"{spread[0]['bytes'] / 1024 / 1024:.1f} MiB"
+    )
     print(
         f"  sizes: one certificate {one['bytes'] / 1024:.0f} KiB, 500 certificates "
         f"{many[0]['bytes'] / 1024 / 1024:.1f} MiB, notice {listed['bytes'] / 1024:.0f} KiB"
@@ -313,13 +390,17 @@ def main() -> None:
 
 
 def child(args: list[str]) -> None:
-    command, database = args[0], Path(args[1])
+    command, database = args[0], Path(args[1] if len(args) > 1 else ".")
     if command == "build":
         result = build(database)
     elif command == "single":
         result = single(database, int(args[2]), int(args[3]))
     elif command == "batch":
         result = batch(database, int(args[2]))
+    elif command == "baseline":
+        result = baseline()
+    elif command == "parallel":
+        result = parallel_batch(database, int(args[2]), int(args[3]))
     elif command == "notice":
         result = notice(database, int(args[2]), int(args[3]))
     else:

@@ -25,10 +25,8 @@ _DIGITS = "〇一二三四五六七八九"
 _UNITS = ((1000, "千"), (100, "百"), (10, "十"))
 
 
-def chinese_numeral(number: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五, 110 → 一百一十 (1 … 9999)."""
-    if isinstance(number, bool) or not isinstance(number, int) or not 0 < number < 10000:
-        raise ValueError(f"chinese_numeral takes 1 … 9999, not {number!r}")
+def _below_ten_thousand(number: int) -> str:
+    """0 < number < 10000 in full (一十二, 一百零五); the caller shortens a leading 一十."""
     parts: list[str] = []
     rest = number
     gap = False
@@ -45,8 +43,22 @@ def chinese_numeral(number: int) -> str:
         if gap:
             parts.append("零")
         parts.append(_DIGITS[rest])
-    text = "".join(parts)
-    # 十二, not 一十二, when the number starts with the tens.
+    return "".join(parts)
+
+
+def chinese_numeral(number: int) -> str:
+    """1 → 一, 12 → 十二, 105 → 一百零五, 10000 → 一万, 10010 → 一万零一十, 120000 → 十二万.
+
+    A city-wide contest prints places past 9,999, so the 万 group is written as well (up to
+    99,999,999); a zero between groups is read once (一万零五), as the mid-number zeros are.
+    """
+    if isinstance(number, bool) or not isinstance(number, int) or not 0 < number < 10**8:
+        raise ValueError(f"chinese_numeral takes 1 … 99999999, not {number!r}")
+    high, low = divmod(number, 10000)
+    text = _below_ten_thousand(high) + "万" if high else ""
+    if low:
+        text += ("零" if high and low < 1000 else "") + _below_ten_thousand(low)
+    # 十二, not 一十二, when the number starts with the tens (but 一万零一十 keeps its 一).
     return text[1:] if text.startswith("一十") else text
 
 

@@ -160,3 +160,38 @@ def test_a_notice_and_score_sheets_as_jobs_give_the_synchronous_files(jobs_app):
         "GET", f"{tail}/preliminary/score-sheets.pdf?component=theory", status=200
     )
     assert pdf_text(made["score_sheets"][1]) == pdf_text(sheets.data)
+
+
+def test_the_per_unit_layout_gives_a_zip_of_one_pdf_per_unit(jobs_app):
+    import io
+    import zipfile
+
+    client = jobs_app.test_client()
+    final = published_final(jobs_app, client)
+    path = f"/events/{final.event_id}/jobs"
+    assert_error(
+        final.org.call("POST", path, {"kind": "certificates", "layout": "pages"}), 422, "layout"
+    )
+    asked = {"kind": "certificates", "layout": "per_unit"}
+    job_id = final.org.call("POST", path, asked, status=202).get_json()["id"]
+    jobs.run_job(jobs_app, job_id)
+    done = final.org.get(f"/jobs/{job_id}")
+    assert done["status"] == "done", done
+    assert done["progress"] == done["total"] == len(final.ranked)
+    assert done["result_name"] == f"certificates-event-{final.event_id}.zip"
+    response = final.org.call("GET", done["result_url"].removeprefix("/api/v1"), status=200)
+    assert response.headers["Content-Type"].startswith("application/zip")
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    response.close()
+    printed = [serials(pdf_text(archive.read(name))) for name in archive.namelist()]
+    assert len(printed) == 2  # two units
+    assert sorted(s for unit in printed for s in unit) == sorted(
+        serials(
+            pdf_text(
+                final.org.call(
+                    "GET", f"/events/{final.event_id}/rounds/final/certificates.pdf", status=200
+                ).data
+            )
+        )
+    )
+    assert list(jobs.files_folder(jobs_app).glob(".job-*")) == []  # no scratch file left

@@ -18,21 +18,23 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-
-from flask import current_app, has_request_context, request
+from pathlib import Path
 
 from competition.contest.documents.letterhead import issuers
 from competition.contest.services import certificates as certificate_service
 from competition.contest.wording import contest_title
 from competition.core.clock import zone_name
 from competition.core.normalise import has_cjk
+from competition.http.verification import public_base_url, verification_url
 from competition.models import Certificate, Contest, Event, User
 from competition.models.contests import DEFAULT_ACCENT_COLOUR, DEFAULT_PRIMARY_COLOUR
+from competition.pdf import parallel
 from competition.pdf.formatting import chinese_date, local_date, place_text
 from competition.pdf.ornaments import COLOUR, gem_data_uri, ornament_data_uri, qr_data_uri
+from competition.pdf.parallel import Part
 from competition.pdf.render import render_html, render_pdf_parts
 
 CERTIFICATE_TEMPLATE = "contest/pdf/certificate.html"
@@ -42,19 +44,8 @@ BATCH_PART = 100
 
 
 # ---------------------------------------------------------------- addresses
-def public_base_url(given: str | None = None) -> str:
-    """Where the public verification page is reached: the caller's choice, else the
-    PUBLIC_BASE_URL setting, else the address this request came in on."""
-    base = given or current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/")
-    if has_request_context():
-        return request.url_root.rstrip("/")
-    raise RuntimeError("PUBLIC_BASE_URL is not set: the QR codes need the public address")
-
-
-def verification_url(serial: str, base_url: str) -> str:
-    return f"{base_url}/verify/{serial}"
+# `public_base_url` and `verification_url` are shared with the award programmes' honours
+# (`competition.http.verification`), re-exported here for this slice's callers.
 
 
 # ---------------------------------------------------------------- what a certificate shows
@@ -194,6 +185,55 @@ def _pdf(
         for chunk in chunks
     )
     return render_pdf_parts(parts, laid_out)
+
+
+SINGLE, PER_UNIT = "single", "per_unit"
+#: How a batch job hands its certificates over: one PDF, or one PDF per unit in a ZIP.
+LAYOUTS = (SINGLE, PER_UNIT)
+
+
+def _parts(
+    event: Event, certificates: list[Certificate], base: str, style: CertificateStyle, size: int
+) -> Iterator[Part]:
+    """The certificates as HTML documents of `size` pages, made as the renderer asks for
+    them: the views (with their QR codes) and the HTML of one part at a time."""
+    for start in range(0, len(certificates), size):
+        chunk = [_view(c, event, base) for c in certificates[start : start + size]]
+        html = render_html(CERTIFICATE_TEMPLATE, {"certificates": chunk, "style": style})
+        yield Part(html, len(chunk))
+
+
+def write_certificates(
+    event: Event,
+    certificates: list[Certificate],
+    target: Path,
+    layout: str = SINGLE,
+    base_url: str | None = None,
+    processes: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> str:
+    """Issued certificates (in the order given: rank order) written to the file `target`,
+    laid out by `processes` processes (`competition.pdf.parallel`); returns the file's
+    download name. SINGLE: one PDF, the same pages as `event_certificates_pdf`; PER_UNIT: a
+    ZIP of one PDF per unit, named after the unit, each with that unit's certificates in
+    rank order. Nothing is issued here: the caller issued (and committed) the serials.
+    `progress(n)` as each part of n certificates is laid out."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}")
+    base = public_base_url(base_url)
+    style = style_of(event.contest)
+    size = parallel.part_size(len(certificates), processes)
+    if layout == SINGLE:
+        parallel.render_to_file(
+            _parts(event, certificates, base, style, size), target, processes, progress
+        )
+        return f"certificates-event-{event.id}.pdf"
+    units: dict[str, list[Certificate]] = {}
+    for certificate in certificates:
+        units.setdefault(certificate.unit, []).append(certificate)
+    groups = ((unit, _parts(event, listed, base, style, size)) for unit, listed in units.items())
+    parallel.render_groups_to_zip(groups, target, processes, progress)
+    return f"certificates-event-{event.id}.zip"
 
 
 def event_certificates_pdf(

@@ -27,7 +27,6 @@ command-line export commits once the PDF exists.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
@@ -40,6 +39,12 @@ from competition.contest.services.results import round_results
 from competition.contest.services.tiers import tier_names
 from competition.core import audit
 from competition.core.errors import Conflict, Invalid, NotFound
+from competition.core.serials import (  # noqa: F401
+    SERIAL_ALPHABET,
+    SERIAL_LENGTH,
+    new_serial,
+    normalise_serial,
+)
 from competition.extensions import db
 from competition.models import Certificate, Contest, Contestant, Event, User
 from competition.models.contests import FINAL
@@ -47,25 +52,8 @@ from competition.models.types import utcnow
 from competition.pdf.ornaments import COLOUR
 
 # ---------------------------------------------------------------- serials
-# Crockford's base32: no I, L, O or U, so a serial read aloud or typed in is hard to garble.
-SERIAL_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-SERIAL_LENGTH = 16  # 80 random bits: far too many to enumerate
-_CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
-
-
-def new_serial() -> str:
-    """A fresh random serial, e.g. `7K3M-9QXD-2HFA-0WZC`."""
-    raw = "".join(secrets.choice(SERIAL_ALPHABET) for _ in range(SERIAL_LENGTH))
-    return "-".join(raw[i : i + 4] for i in range(0, SERIAL_LENGTH, 4))
-
-
-def normalise_serial(text: str) -> str | None:
-    """A serial as stored, from what someone typed or scanned (any case, with or without
-    hyphens or spaces, O for 0, I or L for 1); None when it cannot be one."""
-    raw = "".join(text.split()).replace("-", "").upper().translate(_CONFUSABLE)
-    if len(raw) != SERIAL_LENGTH or any(c not in SERIAL_ALPHABET for c in raw):
-        return None
-    return "-".join(raw[i : i + 4] for i in range(0, SERIAL_LENGTH, 4))
+# The alphabet and the reading of a typed serial are shared with the award programmes
+# (`competition.core.serials`); re-exported here for this slice's callers.
 
 
 def _unused_serial() -> str:
