@@ -68,6 +68,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
 
     # The features add their routes to the two faces (`http.blueprints`) as they are imported.
+    import competition.awards.api
+    import competition.awards.web
     import competition.contest.api
     import competition.contest.web
     import competition.reviews.api

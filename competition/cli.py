@@ -54,6 +54,8 @@ def create_user(name: str, role: str, display_name: str) -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has any contest.")
 def load_demo(if_empty: bool) -> None:
     """Load the reference CNC-milling contest with contestants, judges and marks."""
+    from competition.awards.demo import load_demo_programme
+    from competition.awards.review_demo import add_demo_review
     from competition.contest.demo import database_is_empty, load_demo_contest
     from competition.reviews.demo import load_demo_cohort
 
@@ -63,6 +65,7 @@ def load_demo(if_empty: bool) -> None:
     try:
         logins = load_demo_contest()
         logins += load_demo_cohort()
+        logins += load_demo_programme(then=add_demo_review)
         db.session.commit()
     except AppError as error:
         db.session.rollback()

@@ -101,6 +101,22 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "JOB_FILES_DIR": os.environ.get("JOB_FILES_DIR") or None,
         # A running job whose worker is silent this long is taken up again by another.
         "JOB_STALE_SECONDS": float(os.environ.get("JOB_STALE_SECONDS", "60")),
+        # A finished job's file is deleted this many days after it was made (the job stays,
+        # marked expired; its page offers to make the file again).
+        "JOB_RESULT_DAYS": int(os.environ.get("JOB_RESULT_DAYS", "7")),
+        # A confirmed import of more rows than this runs as a job, with progress.
+        "IMPORT_JOB_ROWS": int(os.environ.get("IMPORT_JOB_ROWS", "2000")),
+        # Processes laying out a big batch of certificates (competition.pdf.parallel): one per
+        # core by default, one in tests (a test about parallelism asks for more).
+        "PDF_PROCESSES": int(
+            os.environ.get("PDF_PROCESSES") or (1 if env == "testing" else os.cpu_count() or 1)
+        ),
+        # Award programmes' evidence files (photos, PDFs): stored under their SHA-256 in this
+        # folder (default: award-files in the instance folder), each at most this size, at
+        # most this many per criterion of a station.
+        "AWARD_UPLOAD_FOLDER": os.environ.get("AWARD_UPLOAD_FOLDER") or None,
+        "AWARD_FILE_MAX_BYTES": int(os.environ.get("AWARD_FILE_MAX_BYTES", str(5 * 1024 * 1024))),
+        "AWARD_FILES_PER_CRITERION": int(os.environ.get("AWARD_FILES_PER_CRITERION", "10")),
     }
     if env in {"development", "testing"} and not config["SECRET_KEY"]:
         config["SECRET_KEY"] = f"{env}-only-not-secret"

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from competition.core.workdays import Calendar
+
 DEFAULT_ZONE = "Asia/Shanghai"
 
 
@@ -24,3 +26,12 @@ def local_zone() -> ZoneInfo:
 def local_date(moment: datetime) -> date:
     """The day a moment falls on where the contest is held (dates on notices are local)."""
     return moment.astimezone(local_zone()).date()
+
+
+def calendar() -> Calendar:
+    """The working-day calendar of the settings (`HOLIDAYS`, `WORKING_WEEKENDS`), which every
+    notice period (contest rounds, award programmes) is counted in."""
+    return Calendar(
+        frozenset(current_app.config.get("HOLIDAYS", ())),
+        frozenset(current_app.config.get("WORKING_WEEKENDS", ())),
+    )

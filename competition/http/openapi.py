@@ -150,6 +150,9 @@ _ERROR_TEXT = {
     403: "authenticated but not allowed",
     404: "not found",
     409: "the state forbids it",
+    413: "a file or the request is over the size limit",
+    415: "the file's type (from its bytes) is not allowed",
+    410: "removed on purpose (e.g. a job's file past its keeping days)",
     422: "a value is invalid",
 }
 

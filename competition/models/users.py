@@ -18,6 +18,8 @@ class Role(enum.StrEnum):
     JUDGE = "judge"
     EXPERT = "expert"
     TRAINEE = "trainee"
+    # A base-level union (基层工会) of an award programme: nominates its own stations.
+    UNION = "union"
 
 
 ROLE_VALUES = tuple(role.value for role in Role)
@@ -26,7 +28,9 @@ ROLE_VALUES = tuple(role.value for role in Role)
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('organiser', 'judge', 'expert', 'trainee')", name="role_known"),
+        CheckConstraint(
+            "role IN ('organiser', 'judge', 'expert', 'trainee', 'union')", name="role_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

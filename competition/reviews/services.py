@@ -16,11 +16,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from competition import scoring
-from competition.core import audit
+from competition.core import audit, panels
 from competition.core.errors import Conflict, Invalid, NotFound
 from competition.core.locking import lock_row
 from competition.extensions import db
@@ -363,22 +363,10 @@ def add_trainee(
 def add_expert(cohort: Cohort, user_id: int, actor: User, lead: bool = False) -> CohortExpert:
     """Seat an expert (a user of role expert) on the cohort's panel; `lead` makes them the
     panel lead in place of any other."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise Invalid("没有这个用户", {"user_id": ["没有这个用户"]})
-    if user.role != Role.EXPERT:
-        raise Invalid(
-            "只有评审专家（expert）角色的用户可以加入专家组",
-            {"user_id": ["该用户不是评审专家角色"]},
-        )
+    panels.expert_account(user_id)
     cohort = lock_cohort(cohort)
     _refuse_when_signed(cohort, "调整专家组")
-    exists = db.session.scalar(
-        select(CohortExpert.id).where(
-            CohortExpert.cohort_id == cohort.id, CohortExpert.user_id == user_id
-        )
-    )
-    if exists is not None:
+    if panels.seat_of(CohortExpert, CohortExpert.cohort_id, cohort.id, user_id) is not None:
         raise Conflict("该专家已在本研修班专家组中", {"user_id": ["已在专家组中"]})
     if lead:
         _clear_lead(cohort)
@@ -395,21 +383,12 @@ def add_expert(cohort: Cohort, user_id: int, actor: User, lead: bool = False) ->
 
 
 def _clear_lead(cohort: Cohort) -> None:
-    db.session.execute(
-        update(CohortExpert)
-        .where(CohortExpert.cohort_id == cohort.id, CohortExpert.is_lead.is_(True))
-        .values(is_lead=False),
-        execution_options={"synchronize_session": "fetch"},
-    )
+    panels.clear_lead(CohortExpert, CohortExpert.cohort_id, cohort.id)
 
 
 def set_lead(cohort: Cohort, user_id: int, actor: User) -> CohortExpert:
     """Make an expert of the panel its lead (there is one lead; the previous one steps down)."""
-    seat = db.session.scalar(
-        select(CohortExpert).where(
-            CohortExpert.cohort_id == cohort.id, CohortExpert.user_id == user_id
-        )
-    )
+    seat = panels.seat_of(CohortExpert, CohortExpert.cohort_id, cohort.id, user_id)
     if seat is None:
         raise Invalid("该用户不是本研修班的评审专家", {"user_id": ["不是本研修班的评审专家"]})
     cohort = lock_cohort(cohort)

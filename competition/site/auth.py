@@ -23,6 +23,7 @@ HOMES = {
     Role.JUDGE: "web.judging_index",
     Role.EXPERT: "web.review_index",
     Role.TRAINEE: "web.my_review",
+    Role.UNION: "web.union_home",
 }
 
 

@@ -73,8 +73,10 @@ DOWNLOADS = (".pdf", ".xlsx")
 #: Path words that stand for a row, like an int id: one of each kind is enough.
 ROW_WORDS = {"serial"}
 #: Ids whose pages differ with the state of what they name, each one opened: a contest, an
-#: event (being set up, being marked, published), a class, a judge's sheet.
-CONTAINERS = {"contest_id", "event_id", "cohort_id", "judge_id"}
+#: event (being set up, being marked, published), a class, a judge's sheet, an award programme
+#: (taking nominations, or confirmed), a nominated station (being filled in, or submitted with
+#: its evidence files).
+CONTAINERS = {"contest_id", "event_id", "cohort_id", "judge_id", "programme_id", "station_id"}
 SECONDS_PER_ROLE = 60
 
 

@@ -15,6 +15,9 @@ Built through the services (no HTTP), so it takes a fraction of a second:
 - 钳工: being set up, its contestants registered and nothing marked yet;
 - a craftsman class with two trainees (trainee1's login is 学员1's), expert1 and lead1 (the
   panel lead); expert1 has reviewed 学员1.
+- an award programme of the service stations (tests/awards/homes.py): union1 has a submitted
+  station with a photo and one being filled in; lead1 and expert1 are its panel.
+- another (tests/awards/homes_review.py) reviewed by lead1 and expert1, published and confirmed.
 
 Every login's password is `tests.support.factories.PASSWORD`.
 """
@@ -44,6 +47,8 @@ from competition.extensions import db
 from competition.models import Contestant, Event, Job, User
 from competition.models.types import utcnow
 from competition.reviews import services as craftsman_service
+from tests.awards.homes import add_station_programme
+from tests.awards.homes_review import add_confirmed_programme
 from tests.support.factories import PASSWORD
 
 PARTS = [
@@ -56,6 +61,7 @@ LOGINS = {
     "judge": ("chief1", "judge1"),
     "expert": ("lead1", "expert1"),
     "trainee": ("trainee1",),
+    "union": ("union1",),
 }
 
 
@@ -178,6 +184,13 @@ def build_home_world(app: Flask) -> HomeWorld:
             shortcomings="教学目标表述偏笼统，重难点不够突出。",
             suggestions="建议结合岗位实例提炼两到三个关键操作要领。",
         )
+
+        # The award programme of the service stations (tests/awards/homes.py).
+        stations = add_station_programme(users)
+        world.ids.update({f"award_{key}": value for key, value in stations.items()})
+        # One that went all the way to confirmation (tests/awards/homes_review.py).
+        confirmed = add_confirmed_programme(world.users)
+        world.ids.update({f"confirmed_{key}": value for key, value in confirmed.items()})
 
         world.ids.update(
             contest=contest.id,

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
-
 from competition.contest.services import results as result_service
-from competition.core.clock import local_date
-from competition.core.workdays import Calendar, notice_ends_on
+
+# calendar() is shared with the award programmes' notice (`competition.core.clock`).
+from competition.core.clock import calendar, local_date
+from competition.core.workdays import notice_ends_on
 from competition.models import Event, Round, User
 from competition.models.types import utcnow
 
@@ -27,13 +27,6 @@ MAX_NOTICE_WORKING_DAYS = 60
 def today() -> date:
     """Today where the contest is held."""
     return local_date(utcnow())
-
-
-def calendar() -> Calendar:
-    return Calendar(
-        frozenset(current_app.config.get("HOLIDAYS", ())),
-        frozenset(current_app.config.get("WORKING_WEEKENDS", ())),
-    )
 
 
 def notice_working_days(event: Event) -> int:

@@ -15,6 +15,7 @@ from flask.wrappers import Response
 
 from competition.contest.documents import certificates as certificate_docs
 from competition.contest.services import certificates as certificate_service
+from competition.http import verification
 from competition.http.responses import pdf_response
 
 bp = Blueprint("documents_web", __name__)
@@ -23,6 +24,12 @@ bp = Blueprint("documents_web", __name__)
 @bp.get("/verify/<serial>")
 def verify(serial: str) -> tuple[str, int]:
     found = certificate_docs.verify(serial)
+    if found is None:
+        # Another slice's honour (a station's plaque), by the look-ups registered with
+        # `competition.http.verification`: one address on every QR code.
+        other = verification.look_up(serial)
+        if other is not None:
+            return render_template(other.template, serial=serial[:64], **other.context), 200
     response = render_template("contest/verify.html", serial=serial[:64], certificate=found)
     return response, 200 if found is not None else 404
 

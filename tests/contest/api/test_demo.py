@@ -40,7 +40,9 @@ def test_demo_load_builds_a_published_tie_free_contest(app, runner):
     assert logins["organiser"] == DemoLogin("organiser", ORGANISER_PASSWORD, "organiser")
     for username in ("judge1", "judge5", "unit1_judge", "unit7_judge"):
         assert logins[username] == DemoLogin(username, JUDGE_PASSWORD, "judge")
-    assert len(logins) == 1 + 5 + 7 + 5 + 3  # the contest, then the craftsman class
+    # The contest, the craftsman class, then the station programme's unions and panel.
+    assert len(logins) == 1 + 5 + 7 + 5 + 3 + 6 + 5
+    assert logins["union1"].role == "union"
 
     with app.app_context():
         contest = db.session.scalars(select(Contest)).one()

@@ -24,6 +24,10 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Contestant, Job
+from tests.awards.english import EXPERT as AWARD_EXPERT
+from tests.awards.english import english_programme
+from tests.awards.english_nomination import UNION as AWARD_UNION
+from tests.awards.english_nomination import english_nomination
 from tests.support.factories import Api, build_world, judge, login, make_user, mark
 from tests.support.pages import Pages, Session, sign_in, text_of
 
@@ -86,6 +90,7 @@ class EnglishWorld:
     trainee_id: int
     codes: dict[str, str] = field(default_factory=dict)  # number -> access code (milling)
     job_id: int = 0  # a finished certificates job of Milling
+    awards: dict[str, int] = field(default_factory=dict)  # ids of the award programme's pages
 
     def scenes(self) -> Iterator[dict[str, Any]]:
         """The values a page's address may need, one set per event."""
@@ -105,6 +110,7 @@ class EnglishWorld:
                     "cohort_id": self.cohort_id,
                     "trainee_id": self.trainee_id,
                     "job_id": self.job_id,
+                    **self.awards,
                 }
 
 
@@ -191,6 +197,8 @@ def _everything_in_english(app: Flask, client: FlaskClient) -> EnglishWorld:
     org.put(f"{sheet}/second-entry", {"required": True})
 
     cohort_id, trainee_id = _english_cohort(app, client, org)
+    awards = english_programme(app, client, org)
+    awards |= english_nomination(app, awards["programme_id"])
     with app.app_context():
         codes = {
             c.number: c.access_code
@@ -225,6 +233,7 @@ def _everything_in_english(app: Flask, client: FlaskClient) -> EnglishWorld:
         trainee_id=trainee_id,
         codes=codes,
         job_id=job_id,
+        awards=awards,
     )
 
 
@@ -276,6 +285,14 @@ def _who(path: str) -> tuple[str | None, ...]:
         return ("chief", "org")
     if path.startswith("/review"):
         return ("expert1",)
+    if path.startswith("/awards/review"):
+        return (AWARD_EXPERT,)
+    if path.startswith("/union"):
+        return (AWARD_UNION,)
+    if path.startswith(("/awards/stations", "/awards/files")):
+        return (AWARD_UNION, "org")
+    if path.startswith("/awards/programmes"):
+        return (AWARD_UNION, "org")
     if path.startswith("/my/"):
         return ("trainee1",)
     return (None,)
