@@ -7,7 +7,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 DEMO ?= 1
-PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist; each worker starts its own PostgreSQL cluster).
+# `make test PYTEST_ARGS=` runs it in one process.
+PYTEST_ARGS ?= -n auto
 
 # Debian packages: PostgreSQL server binaries (the suite's second database), poppler-utils
 # (pdftotext/pdftoppm check the PDFs), the CJK fonts the PDFs are set in, HarfBuzz's

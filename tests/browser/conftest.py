@@ -14,8 +14,12 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 from werkzeug.serving import make_server
+
+# The suite runs beside another worker on two cores (pytest-xdist): a page's answer may take a
+# few seconds there. What these tests assert is what the page shows, not how fast.
+expect.set_options(timeout=10_000)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM_FLAGS = [

@@ -153,7 +153,9 @@ def test_acknowledged_marks_survive_sigkill_of_every_worker(app, database_url):
     port = free_port()
     restarted = _serve(database_url, port)
     try:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        # The workers warm up (fonts, a certificate) before they answer: seconds on a busy
+        # machine, which is not what this test is about.
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         connection.request("GET", "/healthz")
         assert connection.getresponse().status == 200
         connection.close()
