@@ -77,7 +77,8 @@ test: install lint
 # The benchmarks, each printing its figures next to its target (bench/baseline_app.py,
 # app_row.py and mark_floor.py are the load benchmark's baseline and references, served by it,
 # not benchmarks of their own).
-BENCHES := bench/load.py bench/rankings.py bench/documents.py bench/warm_start.py bench/board.py
+BENCHES := bench/load.py bench/rankings.py bench/documents.py bench/big_batch.py bench/warm_start.py \
+	bench/board.py
 bench: install
 	@for script in $(BENCHES); do echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
 
