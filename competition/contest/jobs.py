@@ -25,6 +25,7 @@ from competition.contest.documents import certificates as certificate_docs
 from competition.contest.documents import downloads
 from competition.contest.services import certificates as certificate_service
 from competition.contest.services import contests as contest_service
+from competition.contest.services import live_ranking
 from competition.core import jobs
 from competition.core.downloads import PDF
 from competition.core.errors import Conflict, Forbidden, Invalid
@@ -85,6 +86,13 @@ def _document_job(job: Job) -> tuple[Event, Round, User]:
     if actor is None:
         raise Forbidden("发起任务的账号已不存在")
     return event, round_, actor
+
+
+@jobs.housekeeping
+def _prune_ranking_changes(_app: Any) -> None:
+    """The rankings' change log keeps each event's latest rows only (`live_ranking`)."""
+    live_ranking.prune_changes()
+    db.session.commit()
 
 
 @jobs.handler(RESULTS)

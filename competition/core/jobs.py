@@ -411,6 +411,28 @@ def recover_stalled(app: Flask) -> list[int]:
     return requeued
 
 
+#: Housekeeping the features ask the sweeper to run every EXPIRY_EVERY seconds, beside the
+#: expiry of files (e.g. pruning the rankings' change log): each takes the app and commits.
+_HOUSEKEEPING: list[Callable[[Flask], Any]] = []
+
+
+def housekeeping(step: Callable[[Flask], Any]) -> Callable[[Flask], Any]:
+    """Register a periodic step of the workers' sweeper (a decorator)."""
+    _HOUSEKEEPING.append(step)
+    return step
+
+
+def run_housekeeping(app: Flask) -> None:
+    """Expired files, then every registered step; one that fails is logged, the rest run."""
+    expire_results(app)
+    for step in _HOUSEKEEPING:
+        try:
+            step(app)
+        except Exception:
+            db.session.rollback()
+            log.exception("housekeeping step %s", step.__qualname__)
+
+
 def _sweep_forever(app: Flask, stop: threading.Event) -> None:
     interval = max(0.5, float(app.config.get("JOB_STALE_SECONDS", 60)) / 4)
     next_expiry = [0.0]
@@ -420,7 +442,7 @@ def _sweep_forever(app: Flask, stop: threading.Event) -> None:
                 recover_stalled(app)
                 if time.monotonic() >= next_expiry[0]:
                     next_expiry[0] = time.monotonic() + EXPIRY_EVERY
-                    expire_results(app)
+                    run_housekeeping(app)
             except Exception:
                 log.exception("sweeping stalled jobs and expired files")
             finally:

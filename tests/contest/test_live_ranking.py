@@ -26,7 +26,7 @@ from sqlalchemy import delete, select, update
 from competition.contest.services import contests, live_ranking
 from competition.contest.services import results as result_service
 from competition.contest.services.contests import ComponentSpec
-from competition.core import users
+from competition.core import jobs, users
 from competition.extensions import db
 from competition.models import (
     Absence,
@@ -461,6 +461,37 @@ def test_other_changes_write_no_change_row_and_break_the_walk(
         # rows read from too late a position do not reach: afresh, not wrong
         gone = live_ranking.Head(stamp=now.stamp, position=later.position)
         assert live_ranking.changed_since(world["event"], world["round"], gone, later) is None
+
+
+def test_pruning_keeps_each_events_latest_changes_and_rankings_stay_right(
+    app: Flask, fresh: Flask, people: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    busy, quiet = make_event(app), make_event(app)
+    assert plain(app, busy, None) == plain(fresh, busy, None)  # a state kept at no marks
+    with app.app_context():
+        for step, value in enumerate(VALUES * 2):
+            set_mark(busy, people, ("mark", step % PEOPLE, "theory", 0, value))
+            db.session.commit()
+        set_mark(quiet, people, ("mark", 0, "theory", 0, Decimal("80")))
+        db.session.commit()
+    before = {event: len(_walk(app, event)[0]) for event in (busy["event"], quiet["event"])}
+    assert before == {busy["event"]: 8, quiet["event"]: 1}
+    # The workers' sweeper prunes: each event keeps its latest rows only.
+    monkeypatch.setattr(live_ranking, "MAX_CHANGES", 3)
+    with app.app_context():
+        jobs.run_housekeeping(app)
+    rows = {event: _walk(app, event)[0] for event in (busy["event"], quiet["event"])}
+    assert {event: len(kept) for event, kept in rows.items()} == {
+        busy["event"]: 3,
+        quiet["event"]: 1,
+    }
+    # The state kept before the first mark cannot walk through pruned rows: worked out afresh,
+    # equal to a ranking nobody kept.
+    assert plain(app, busy, None) == plain(fresh, busy, None)
+    with app.app_context():
+        set_mark(busy, people, ("mark", 5, "practical", 1, Decimal("90")))
+        db.session.commit()
+    assert plain(app, busy, None) == plain(fresh, busy, None)
 
 
 # --- the results JSON ---------------------------------------------------------------------------

@@ -34,7 +34,8 @@ from decimal import Decimal
 from threading import Lock
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import aliased
 
 from competition import scoring
 from competition.contest.services.entrants import AbsentEntry, Entrant
@@ -122,6 +123,32 @@ def changed_since(event_id: int, round_id: int, since: Head, now: Head) -> set[i
         if at == now.stamp:
             return changed
     return None
+
+
+def prune_changes(keep: int | None = None) -> int:
+    """Delete each event's change rows but its latest `keep` (MAX_CHANGES); returns how many
+    went.
+
+    A reader more than MAX_CHANGES rows behind works its ranking out afresh anyway, so older
+    rows can serve nobody: without this, the table grows by a row for every mark ever changed.
+    Pruning is safe at any moment: a reader whose rows were pruned under it finds its walk
+    broken (`changed_since` gives None) and works the ranking out afresh, never wrongly.
+    Run by the job workers' sweeper (`competition.contest.jobs`); flushes, never commits.
+    """
+    newer = aliased(ResultChange)
+    kept_from = (
+        select(newer.id)
+        .where(newer.event_id == ResultChange.event_id)
+        .order_by(newer.id.desc())
+        .limit(1)
+        .offset(MAX_CHANGES if keep is None else keep)
+        .scalar_subquery()
+    )
+    result = db.session.execute(
+        delete(ResultChange).where(ResultChange.id <= kept_from),
+        execution_options={"synchronize_session": False},
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 class LiveRankings:
