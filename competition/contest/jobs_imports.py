@@ -7,7 +7,8 @@ checks the file once more (as a small import's does), keeps it in the jobs' fold
 every web server and worker shares) and queues the job; the worker checks it again from
 scratch (someone may have registered people in between) and stores every row in one
 transaction, committed with the job's status: all rows or none, as a small import. A worker
-killed mid-way leaves nothing stored, and the job taken up again starts from the file.
+killed mid-way leaves nothing stored, and the job taken up again starts from the file, which
+is deleted only once the job's outcome is committed (`jobs.INPUT_FILE`).
 
 These two are the imports people run big: a city's registration list, and a written
 exam's results sheet for thousands. Judges, finalists and schemes stay small.
@@ -15,8 +16,6 @@ exam's results sheet for thousands. Judges, finalists and schemes stay small.
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -38,15 +37,9 @@ def threshold() -> int:
     return int(current_app.config.get("IMPORT_JOB_ROWS", 2000))
 
 
-def _keep(data: bytes) -> str:
-    """The uploaded file, in the shared jobs' folder, under a name nobody guesses."""
-    name = f"import-{secrets.token_urlsafe(18)}.upload"
-    (jobs.files_folder() / name).write_bytes(data)
-    return name
-
-
 def _start(kind: str, event: Event, actor: User, data: bytes, params: dict[str, Any]) -> Job:
-    return jobs.create_job(kind, {**params, "file": _keep(data)}, actor, event_id=event.id)
+    params = {**params, jobs.INPUT_FILE: jobs.keep_input(data)}
+    return jobs.create_job(kind, params, actor, event_id=event.id)
 
 
 def start_contestants(
@@ -87,21 +80,10 @@ def _inputs(job: Job) -> tuple[Event, User, bytes, dict[str, Any]]:
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     if actor is None:
         raise Forbidden("发起任务的账号已不存在")
-    path = _path(job)
+    path = jobs.input_path(job)
     if path is None or not path.is_file():
         raise AppError(MISSING_FILE)
     return event, actor, path.read_bytes(), params
-
-
-def _path(job: Job) -> Path | None:
-    name = (job.params or {}).get("file")
-    return jobs.files_folder() / Path(name).name if name else None
-
-
-def _drop(job: Job) -> None:
-    path = _path(job)
-    if path is not None:
-        path.unlink(missing_ok=True)
 
 
 #: How many bad rows the failed job's message names (the page shows the message).
@@ -109,9 +91,8 @@ ROWS_NAMED = 5
 
 
 def _refused(job: Job, error: AppError) -> None:
-    """A file the worker's check refuses will be refused again: it is not kept. The job's
-    error names the first bad rows, since nobody sees a preview of the worker's check."""
-    _drop(job)
+    """The job's error names the first bad rows, since nobody sees a preview of the worker's
+    check (the file goes once the failure is committed, as it would be refused again)."""
     rows = [str(row) for row in error.fields.get("rows") or []]
     if rows:
         named = "；".join(rows[:ROWS_NAMED]) + ("……" if len(rows) > ROWS_NAMED else "")
@@ -130,7 +111,6 @@ def import_contestants_job(job: Job, progress: jobs.Progress) -> None:
         contestants_import.store(event, checked, actor, progress)
     except AppError as error:
         _refused(job, error)
-    _drop(job)
 
 
 @jobs.handler(IMPORT_MARKS, transactional=True)
@@ -150,4 +130,3 @@ def import_marks_job(job: Job, progress: jobs.Progress) -> None:
         marks_import.store(event, checked, actor, filename, progress)
     except AppError as error:
         _refused(job, error)
-    _drop(job)

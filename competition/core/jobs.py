@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -284,6 +285,31 @@ def _store(job_id: int, result: JobResult) -> Path:
     return final
 
 
+# ---------------------------------------------------------------- a job's input file
+#: `params[INPUT_FILE]` names a file in the jobs' folder that the job reads (an uploaded
+#: import). It is deleted once the job's outcome, done or failed, is committed, and never
+#: before: a worker killed before that commit leaves it for the job taken up again.
+INPUT_FILE = "file"
+
+
+def keep_input(data: bytes) -> str:
+    """Keep a job's input in the shared jobs' folder, under a name nobody guesses; the name
+    goes into the job's params as `INPUT_FILE`."""
+    name = f"input-{secrets.token_urlsafe(18)}.upload"
+    (files_folder() / name).write_bytes(data)
+    return name
+
+
+def input_path(job: Job) -> Path | None:
+    name = (job.params or {}).get(INPUT_FILE)
+    return files_folder() / Path(name).name if name else None
+
+
+def _drop_input(path: Path | None) -> None:
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
 def run_job(app: Flask, job_id: int) -> None:
     """What a worker does with a job's id: claim it, run its handler, keep its file, and
     record done or failed (with the error's message). A job not queued any more is left
@@ -309,6 +335,7 @@ def run_job(app: Flask, job_id: int) -> None:
 def _run_claimed(job_id: int) -> None:
     job = db.session.get(Job, job_id)
     assert job is not None
+    given = input_path(job)
     counts: list[int] = []
     transactional = job.kind in TRANSACTIONAL
     progress = (
@@ -330,6 +357,7 @@ def _run_claimed(job_id: int) -> None:
             .values(status=FAILED, error=message, finished_at=utcnow())
         )
         db.session.commit()
+        _drop_input(given)
         return
     file: dict[str, Any] = (
         {"result_path": path.name, "result_name": result.name, "result_type": result.content_type}
@@ -345,6 +373,7 @@ def _run_claimed(job_id: int) -> None:
         .values(status=DONE, finished_at=utcnow(), error=None, **file)
     )
     db.session.commit()
+    _drop_input(given)
 
 
 # ---------------------------------------------------------------- files past their days

@@ -59,7 +59,7 @@ def _job(app: Flask) -> Job:
 
 def _inputs(app: Flask) -> list[str]:
     with app.app_context():
-        return [p.name for p in jobs.files_folder().glob("import-*")]
+        return [p.name for p in jobs.files_folder().glob("input-*")]
 
 
 ROWS = [
@@ -115,6 +115,47 @@ def test_a_large_contestants_list_is_stored_by_a_worker_and_a_small_one_at_once(
     stored = _confirm(jobs_app, boss, world.event_id, xlsx(small))
     assert stored.headers["Location"].endswith(f"/console/events/{world.event_id}/contestants")
     assert _count(jobs_app, world.event_id) == 7 and _job(jobs_app).id == job.id
+
+
+def test_a_worker_killed_before_the_commit_leaves_the_file_for_the_retry(jobs_app, monkeypatch):
+    client = jobs_app.test_client()
+    world = build_world(jobs_app, client, per_unit=(0,))
+    boss = organiser_pages(jobs_app, client)
+    _confirm(jobs_app, boss, world.event_id, xlsx(ROWS))
+    job = _job(jobs_app)
+
+    class Killed(BaseException):
+        """The worker's process ends here: no handler of ours runs after it."""
+
+    handled = []
+    handler = jobs.HANDLERS[job.kind]
+
+    def handle(*args):
+        handler(*args)
+        handled.append(True)
+
+    with jobs_app.app_context():
+        commit = db.session.commit
+
+        def killed_after_the_handler() -> None:
+            if handled:  # the job's rows and status were about to be committed
+                raise Killed
+            commit()
+
+        monkeypatch.setitem(jobs.HANDLERS, job.kind, handle)
+        monkeypatch.setattr(db.session, "commit", killed_after_the_handler)
+        with pytest.raises(Killed):
+            jobs.run_job(jobs_app, job.id)
+        monkeypatch.undo()
+    assert handled  # the handler did all its work
+    assert _count(jobs_app, world.event_id) == 0  # its rows died with it
+    assert len(_inputs(jobs_app)) == 1  # and the file is still there for the retry
+    with jobs_app.app_context():  # the sweep puts it back on the queue, as after a kill
+        db.session.execute(db.update(Job).where(Job.id == job.id).values(status="queued"))
+        db.session.commit()
+    jobs.run_job(jobs_app, job.id)
+    assert (_job(jobs_app).status, _count(jobs_app, world.event_id)) == ("done", 4)
+    assert _inputs(jobs_app) == []
 
 
 def test_the_worker_checks_again_and_stores_nothing_when_a_row_went_wrong(jobs_app):
