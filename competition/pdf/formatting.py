@@ -9,7 +9,7 @@ Both are rounded half-up (四舍五入) by `competition.scoring`, never by Pytho
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -135,14 +135,18 @@ def place_note_text(
     return "；".join(_note(event, note, words) for note in notes)
 
 
-def place_notes(event: Event, rankings: Ranking | Iterable[Ranking]) -> dict[int, str]:
-    """Contestant id → `place_note_text` of their row, for a ranking (or each unit's own).
+def place_notes(
+    event: Event, rankings: Ranking | Iterable[Ranking], only: Collection[int] | None = None
+) -> dict[int, str]:
+    """Contestant id → `place_note_text` of their row, for a ranking (or each unit's own);
+    with `only`, for those rows alone (the page of rows a reader is shown).
 
     The wording is looked up in the catalog once for the whole ranking: at 10,000 people with
     many equal totals, a lookup per row cost the public results page most of its time."""
     words = _note_words()
     return {
-        cid: place_note_text(event, found, words) for cid, found in neighbours(rankings).items()
+        cid: place_note_text(event, found, words)
+        for cid, found in neighbours(rankings, only).items()
     }
 
 

@@ -10,7 +10,7 @@ Pure: the wording is the pages' and documents' (`web.presenting.place_note_text`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 from types import MappingProxyType
@@ -34,10 +34,13 @@ class Neighbour:
     by: str | None
 
 
-def neighbours(rankings: Ranking | Iterable[Ranking]) -> Mapping[int, tuple[Neighbour, ...]]:
+def neighbours(
+    rankings: Ranking | Iterable[Ranking], only: Collection[int] | None = None
+) -> Mapping[int, tuple[Neighbour, ...]]:
     """Contestant id → their neighbours on the same total (the one above first), for every
     contestant who shares a total with an adjacent place; one ranking or several (each unit's
-    own), whose contestants are distinct."""
+    own), whose contestants are distinct. With `only`, for those contestants alone (a page
+    of 50 rows out of 10,000 needs their notes, not everyone's)."""
     notes: dict[int, list[Neighbour]] = {}
     for ranking in [rankings] if isinstance(rankings, Ranking) else rankings:
         group_of = {
@@ -46,10 +49,15 @@ def neighbours(rankings: Ranking | Iterable[Ranking]) -> Mapping[int, tuple[Neig
         for upper, lower in pairwise(ranking.ranked):
             if upper.total != lower.total:
                 continue
+            pair = (upper.contestant_id, lower.contestant_id)
+            if only is not None and pair[0] not in only and pair[1] not in only:
+                continue
             by = _separated_by(upper, lower, group_of)
             notes.setdefault(upper.contestant_id, []).append(Neighbour(lower.rank, True, by))
             notes.setdefault(lower.contestant_id, []).append(Neighbour(upper.rank, False, by))
-    return MappingProxyType({cid: tuple(found) for cid, found in notes.items()})
+    return MappingProxyType(
+        {cid: tuple(found) for cid, found in notes.items() if only is None or cid in only}
+    )
 
 
 def _separated_by(upper: RankedEntry, lower: RankedEntry, group_of: dict[int, int]) -> str | None:

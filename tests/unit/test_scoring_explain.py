@@ -82,3 +82,14 @@ def test_every_note_has_its_mirror_on_the_other_row(rows):
     for upper, lower in zip(ranking.ranked, ranking.ranked[1:], strict=False):
         above = [n.rank for n in notes.get(lower.contestant_id, ()) if not n.above]
         assert above == ([upper.rank] if upper.total == lower.total else [])
+
+
+@given(
+    st.lists(st.tuples(_SCORE, _SCORE, st.sampled_from(["100", "120"])), max_size=12),
+    st.sets(st.integers(min_value=1, max_value=14)),
+)
+def test_the_notes_of_some_rows_are_those_rows_notes(rows, only):
+    """A page asks for the notes of the rows it shows: the same notes, for those rows only."""
+    ranking = rank_entries([_entry(i + 1, *row) for i, row in enumerate(rows)], COMPONENTS, CHAIN)
+    everyone = neighbours(ranking)
+    assert dict(neighbours(ranking, only)) == {c: n for c, n in everyone.items() if c in only}

@@ -34,7 +34,7 @@ from competition.http.blueprints import web as bp
 from competition.models import Contest, Event, Round
 from competition.models.contests import FINAL, PRELIMINARY
 from competition.pdf.formatting import place_notes
-from competition.scoring import RankedEntry
+from competition.scoring import RankedEntry, Ranking
 
 
 @bp.get("/results")
@@ -87,24 +87,27 @@ def public_ranking(event_id: int, kind: str) -> ResponseReturnValue:
     results = result_service.round_results(event, round_)
     people = results.contestants
     rows: list[tuple[UnitName | None, RankedEntry]]
+    ranked: Ranking | list[Ranking]
     if round_.kind == PRELIMINARY:
         # Each unit's committee ranks its own people: the preliminary is read unit by unit.
         rankings = result_service.unit_rankings(event, round_)
-        notes = place_notes(event, rankings.values())
+        ranked = list(rankings.values())
         rows = [
             (people[entry.contestant_id].unit, entry)
             for unit in event.contest.units
             for entry in (rankings[unit.id].ranked if unit.id in rankings else ())
         ]
     else:
+        ranked = results.ranking
         rows = [(None, entry) for entry in results.ranking.ranked]
-        notes = place_notes(event, results.ranking)
     query = request.args.get("q", "").strip()[:40]
     if query:
         rows = [row for row in rows if _matches(query, people[row[1].contestant_id])]
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    # The notes of the rows shown: at 10,000 people, wording everyone's took most of the page.
+    notes = place_notes(event, ranked, {entry.contestant_id for _, entry in shown})
     sections: list[Section] = []
     if round_.kind == PRELIMINARY:
         first_unit = rows[(page - 1) * PAGE_SIZE - 1][0] if page > 1 and shown else None
