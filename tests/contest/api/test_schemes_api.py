@@ -296,8 +296,8 @@ def test_an_upheld_appeal_changes_an_item_and_the_mark_follows(depth, app):
     assert after[contestant] == "7.33"
     with app.app_context():
         entries = db.session.scalars(
-            select(AuditEntry).where(
-                AuditEntry.contestant_id == contestant, AuditEntry.action == "item_mark.set"
-            )
+            select(AuditEntry)
+            .where(AuditEntry.contestant_id == contestant, AuditEntry.action == "item_mark.set")
+            .order_by(AuditEntry.id)
         ).all()
         assert entries[-1].details["appeal_id"] == appeal["id"]
