@@ -74,9 +74,15 @@ def submitted_stations(programme: AwardProgramme) -> list[Station]:
     )
 
 
+def own_unit(seat: ProgrammeExpert, station: Station) -> bool:
+    """回避: the station was nominated by the expert's own union, so they never review it.
+    The one statement of the rule: the worklist, the refusal and the rules' reviewers use it."""
+    return seat.unit_id is not None and seat.unit_id == station.unit_id
+
+
 def reviewers_of(seats: Sequence[ProgrammeExpert], station: Station) -> frozenset[int]:
     """The experts who may review the station: the panel less its own unit's (回避)."""
-    return frozenset(s.user_id for s in seats if s.unit_id != station.unit_id)
+    return frozenset(s.user_id for s in seats if not own_unit(s, station))
 
 
 def criteria_rules(programme: AwardProgramme) -> tuple[rules.Criterion, ...]:
@@ -98,7 +104,7 @@ def require_reviewing(user: User, programme: AwardProgramme, station: Station) -
     """An expert of the panel, and not of the station's own unit: that is refused with the
     code `conflict_of_interest`, as a judge's mark of their own unit's contestant is."""
     seat = require_seat(user, programme)
-    if seat.unit_id is not None and seat.unit_id == station.unit_id:
+    if own_unit(seat, station):
         raise Forbidden("回避：评审专家不能评审本单位推荐的站点", code=CONFLICT_OF_INTEREST)
     if station.submitted_at is None:
         raise NotFound("该站点的推荐尚未提交")
@@ -310,7 +316,7 @@ def worklist(programme: AwardProgramme, seat: ProgrammeExpert) -> list[WorkItem]
     return [
         WorkItem(station, done.get(station.id, 0), len(criteria))
         for station in submitted_stations(programme)
-        if seat.unit_id is None or station.unit_id != seat.unit_id
+        if not own_unit(seat, station)
     ]
 
 

@@ -378,6 +378,13 @@ def decide_objection(
     return objection
 
 
+def open_places(level: AwardLevel, listed: Sequence[StationSelection]) -> int:
+    """The level's places not held by a station on its published list (withdrawn ones free
+    theirs): what may be filled during the notice."""
+    held = sum(1 for r in listed if r.level_id == level.id and r.withdrawn_at is None)
+    return max(0, level.quota - held)
+
+
 def next_in_line(
     programme: AwardProgramme,
     level: AwardLevel,
@@ -411,8 +418,7 @@ def fill_place(programme: AwardProgramme, level_id: int, actor: User) -> Station
     if programme.confirmed_at is not None:
         raise Conflict("评选结果已确认并锁定")
     every = published_list(programme, include_withdrawn=True)
-    active = [r for r in every if r.level_id == level.id and r.withdrawn_at is None]
-    if len(active) >= level.quota:
+    if not open_places(level, every):
         raise Conflict(f"{level.name}名额已满，没有空缺")
     found = results(programme)
     nxt = next_in_line(programme, level, found, every)

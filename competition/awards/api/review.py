@@ -154,13 +154,13 @@ def award_review_sign_off(programme_id: int) -> Response:
     user = require_user()
     programme = get_programme(programme_id)
     service.require_panel_lead(user, programme)
-    entry = service.sign_off(programme, user)
+    service.sign_off(programme, user)
     db.session.commit()
     return respond(
         schemas.SignOffOut(),
         {
             "programme_id": programme.id,
-            "signed_at": entry.at,
+            "signed_at": programme.review_signed_at,
             "signed_by": user.display_name or user.username,
         },
     )

@@ -27,7 +27,7 @@ from competition.core.i18n import _
 from competition.extensions import db
 from competition.http.blueprints import web as bp
 from competition.http.loading import int_arg
-from competition.http.pages import current_organiser, organiser_page, refusal_messages
+from competition.http.pages import current_organiser, organiser_page, show_refusal
 from competition.http.responses import download_response
 from competition.http.verification import public_base_url
 from competition.models import AwardProgramme
@@ -38,9 +38,8 @@ def _back(programme_id: int) -> Response:
 
 
 def _refused(error: AppError) -> None:
-    general, fields = refusal_messages(error)
-    details = [m for messages in fields.values() for m in messages]
-    flash(" ".join([*general, *details]), "error")
+    """The refusal and its field messages in one flash (these forms post and redirect back)."""
+    flash(" ".join(show_refusal(None, error)), "error")
 
 
 @bp.get("/console/awards/<int:programme_id>/selection")
@@ -51,11 +50,11 @@ def award_selection_page(programme_id: int) -> str:
     rows = selection.published_list(programme, include_withdrawn=True) if published else []
     found = selection.results(programme)
     # Each vacant place with who would take it: a station, or a tie to rule on first.
-    vacancies = []
-    for level in programme.levels:
-        active = [r for r in rows if r.level_id == level.id and r.withdrawn_at is None]
-        if published and len(active) < level.quota:
-            vacancies.append((level, selection.next_in_line(programme, level, found, rows)))
+    vacancies = [
+        (level, selection.next_in_line(programme, level, found, rows))
+        for level in programme.levels
+        if published and selection.open_places(level, rows)
+    ]
     return render_template(
         "awards/selection.html",
         programme=programme,
